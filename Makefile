@@ -1,0 +1,51 @@
+# Early Help Portal. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= uv
+UV_RUN := $(UV) run --frozen
+
+.PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+install: ## Install what is missing: uv, Python packages from uv.lock, npm packages
+	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.8"
+	$(UV) sync --frozen --quiet
+	@[ -d node_modules ] || npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@[ -d devidp/node_modules ] || npm ci --prefix devidp --no-audit --no-fund --loglevel=error
+
+assets: install ## Rebuild static/css and vendored JS from assets/ (commit the output)
+	npm run --silent build
+
+demo: install ## Run the portal with demo data, SQLite and the development identity provider
+	bash scripts/demo.sh
+
+test: install ## Run every test: unit, integration (SQLite and PostgreSQL) and browser
+	bash scripts/test.sh
+
+test-unit: install ## Unit tests only
+	$(UV_RUN) pytest tests/unit
+
+test-integration: install ## Integration tests on SQLite and PostgreSQL
+	$(UV_RUN) pytest tests/integration
+
+test-e2e: install ## Browser tests in Chromium
+	bash scripts/ensure-chromium.sh
+	$(UV_RUN) pytest tests/e2e
+
+lint: install ## ruff check, ruff format --check, mypy
+	$(UV_RUN) ruff check .
+	$(UV_RUN) ruff format --check .
+	$(UV_RUN) mypy portal plugins
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(UV_RUN) ruff format .
+	$(UV_RUN) ruff check --fix .
+
+audit: install ## Check Python dependencies for known vulnerabilities
+	$(UV) export --frozen --no-hashes --no-emit-workspace --format requirements-txt > var/requirements-audit.txt
+	$(UV_RUN) pip-audit --strict --disable-pip -r var/requirements-audit.txt
+
+clean: ## Remove local databases and caches (not installed packages)
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

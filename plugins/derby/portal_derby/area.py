@@ -1,0 +1,44 @@
+"""Derby City: who to call, and the localities whose SPA clerks feed the weekly VCM.
+
+Phone numbers are the ones published to professionals; each local team checks
+them before go-live (they are not in the partnership procedure text).
+"""
+
+from portal.plugin_api import AreaDescription, Contact, Locality
+
+DERBY = AreaDescription(
+    slug="derby",
+    name="Derby City",
+    summary=(
+        "Requests for multi-agency support go through the Single Point of Access clerk "
+        "of the family's locality to the weekly Vulnerable Children's Meeting."
+    ),
+    localities=(
+        Locality("north", "North"),
+        Locality("south", "South"),
+        Locality("east", "East"),
+        Locality("west", "West"),
+    ),
+    advice_line=Contact(
+        name="Children's Services Professional Consultation Line",
+        phone="01332 641172",
+        hours="Monday to Friday, office hours",
+        description="Ask whether a concern meets the threshold for a MAT or for Children's Social Care.",
+    ),
+    social_care_front_door=Contact(
+        name="Initial Response Team (Children's Social Care)",
+        phone="01332 641172",
+        description="Refer at once if you suspect a child is suffering, or likely to suffer, significant harm.",
+    ),
+    out_of_hours=Contact(
+        name="Careline (out of hours)",
+        phone="01332 956606",
+        hours="Evenings, weekends and bank holidays",
+    ),
+    extra_contacts=(
+        Contact(
+            name="The Lighthouse",
+            description="For children with a significant disability, instead of the locality SPA clerk.",
+        ),
+    ),
+)

@@ -1,0 +1,102 @@
+"""create_app(settings) wires the portal together; nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.datastructures import State
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from portal.auth.controllers import AUTH_HANDLERS
+from portal.auth.oidc import OidcClient
+from portal.db import bind_tables, close_pool, engine_from_url, open_pool
+from portal.plugins import build_plugin_manager, call_per_area, enabled_areas
+from portal.settings import Settings
+from portal.tables import CORE_TABLES
+from portal.web.errors import EXCEPTION_HANDLERS
+from portal.web.guards import require_sign_in, signed_in_user
+from portal.web.pages import PAGE_HANDLERS
+from portal.web.security import csrf_protect_hook, security_headers_hook
+from portal.web.session_middleware import SessionMiddleware
+from portal.web.templating import template_engine
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024
+
+
+def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = None) -> Litestar:
+    """Build the portal. ``area_plugins`` replaces the installed entry points (tests)."""
+    plugin_manager = build_plugin_manager(settings.areas, area_plugins)
+    engine = engine_from_url(settings.database_url)
+    bind_tables(engine, CORE_TABLES)
+    oidc = OidcClient(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await open_pool(engine)
+        try:
+            yield
+        finally:
+            await close_pool(engine)
+            await oidc.aclose()
+
+    plugin_dirs = [Path(d) for dirs in plugin_manager.hook.portal_template_directories() for d in dirs]
+    templates = template_engine(settings, plugin_dirs)
+
+    def navigation(ctx: dict[str, Any]) -> list[Any]:
+        user = signed_in_user(ctx["request"])
+        if user is None:
+            return []
+        return [item for items in plugin_manager.hook.portal_navigation_items(user=user) for item in items]
+
+    templates.register_template_callable("plugin_navigation", navigation)
+    templates.engine.globals["enabled_areas"] = enabled_areas(plugin_manager)
+
+    area_routers = [
+        Router(path=f"/{slug}", route_handlers=list(handlers))
+        for slug, handlers in call_per_area(plugin_manager, "portal_route_handlers")
+        if handlers
+    ]
+
+    return Litestar(
+        route_handlers=[
+            *AUTH_HANDLERS,
+            *PAGE_HANDLERS,
+            *area_routers,
+            create_static_files_router(
+                path="/static", directories=[STATIC_DIR], opt={"public": True, "without_session": True}, send_as_attachment=False
+            ),
+        ],
+        guards=[require_sign_in],
+        middleware=[SessionMiddleware(settings)],
+        before_request=csrf_protect_hook(settings),
+        before_send=[security_headers_hook(settings)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=TemplateConfig(instance=templates),
+        plugins=[HTMXPlugin()],
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.allowed_hosts),
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
+        openapi_config=None,
+        lifespan=[lifespan],
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            loggers={"authlib": {"level": "INFO"}, "httpx": {"level": "WARNING"}},
+            log_exceptions="never",
+        ),
+        state=State({"engine": engine, "oidc": oidc, "plugin_manager": plugin_manager, "settings": settings}),
+        debug=False,
+    )
+
+
+def app_from_environment() -> Litestar:
+    """Entry point for ASGI servers (uvicorn --factory portal.app:app_from_environment)."""
+    return create_app(Settings.from_env())

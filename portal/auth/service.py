@@ -1,0 +1,175 @@
+"""Sign-in rules: users from ID-token claims, server-side sessions with idle and
+absolute time-outs, and one-use sign-in attempts."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
+from portal.db import write_transaction
+from portal.settings import Settings
+
+LOGIN_ATTEMPT_LIFETIME = timedelta(minutes=10)
+# Recording every request's time would make each page a write; a minute's
+# precision is plenty for a 30-minute idle time-out.
+LAST_SEEN_PRECISION = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in practitioner, as handlers and plugins see them."""
+
+    id: int
+    display_name: str
+    email: str
+    organisation: str
+    roles: frozenset[str]
+
+    @property
+    def areas(self) -> frozenset[str]:
+        """Area slugs this user holds a role in ("derby.spa_clerk" -> "derby")."""
+        return frozenset(role.split(".", 1)[0] for role in self.roles if "." in role)
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    token_hash: str
+    user: CurrentUser
+    id_token: str
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def map_roles(claim_value: Any, role_map: Mapping[str, str]) -> frozenset[str]:
+    """Portal roles from the provider's role claim; unmapped values grant nothing."""
+    values: Iterable[Any] = claim_value if isinstance(claim_value, list) else [claim_value]
+    return frozenset(role_map[v] for v in values if isinstance(v, str) and v in role_map)
+
+
+async def upsert_user(claims: Mapping[str, Any], settings: Settings, *, signing_in: bool = True) -> PortalUser:
+    """Create the user on first sign-in, refresh their profile and roles after."""
+    issuer, subject = str(claims["iss"]), str(claims["sub"])
+    name = str(claims.get("name") or claims.get("preferred_username") or subject)[:200]
+    values = {
+        PortalUser.issuer: issuer,
+        PortalUser.subject: subject,
+        PortalUser.display_name: name,
+        PortalUser.email: str(claims.get("email") or "")[:320],
+        PortalUser.organisation: str(claims.get(settings.organisation_claim) or "")[:200],
+        PortalUser.roles: " ".join(sorted(map_roles(claims.get(settings.role_claim), settings.role_map))),
+    }
+    if signing_in:
+        values[PortalUser.last_signed_in_at] = now_utc()
+    key = f"{issuer} {subject}"
+    user = await PortalUser.objects().get(PortalUser.identity_key == key)
+    if user is None:
+        user = PortalUser(identity_key=key, created_at=now_utc())
+    for column, value in values.items():
+        setattr(user, column._meta.name, value)
+    await user.save()
+    return user
+
+
+def current_user_from(user: PortalUser) -> CurrentUser:
+    return CurrentUser(
+        id=user.id,
+        display_name=user.display_name,
+        email=user.email,
+        organisation=user.organisation,
+        roles=frozenset(user.roles.split()),
+    )
+
+
+async def start_login_attempt(browser_token: str, return_to: str) -> tuple[str, str, str]:
+    """Record a new attempt and return its (state, nonce, code_verifier)."""
+    state, nonce, verifier = new_token(), new_token(), secrets.token_urlsafe(64)
+    await LoginAttempt.delete().where(LoginAttempt.created_at < now_utc() - LOGIN_ATTEMPT_LIFETIME)
+    await LoginAttempt(
+        state_hash=hash_token(state),
+        browser_hash=hash_token(browser_token),
+        nonce=nonce,
+        code_verifier=verifier,
+        return_to=return_to,
+        created_at=now_utc(),
+    ).save()
+    return state, nonce, verifier
+
+
+async def take_login_attempt(state: str, browser_token: str) -> LoginAttempt | None:
+    """The attempt this browser started with this state, consumed so it can't be replayed."""
+    attempt = await LoginAttempt.objects().get(
+        (LoginAttempt.state_hash == hash_token(state))
+        & (LoginAttempt.browser_hash == hash_token(browser_token))
+    )
+    if attempt is None:
+        return None
+    deleted = await LoginAttempt.delete().where(LoginAttempt.id == attempt.id).returning(LoginAttempt.id)
+    if not deleted:  # a parallel callback took it first
+        return None
+    if attempt.created_at < now_utc() - LOGIN_ATTEMPT_LIFETIME:
+        return None
+    return attempt
+
+
+async def start_session(engine: Engine, user_id: int, id_token: str, replaces: str | None) -> str:  # type: ignore[type-arg]
+    """A brand-new session id at every sign-in (never one the browser offered)."""
+    token = new_token()
+    async with write_transaction(engine):
+        if replaces:
+            await PortalSession.delete().where(PortalSession.token_hash == hash_token(replaces))
+        await PortalSession(
+            token_hash=hash_token(token),
+            user=user_id,
+            created_at=now_utc(),
+            last_seen_at=now_utc(),
+            id_token=id_token,
+        ).save()
+    return token
+
+
+async def load_session(token: str, settings: Settings) -> ActiveSession | None:
+    """The live session for this cookie token, or None (ending it if it timed out)."""
+    token_hash = hash_token(token)
+    row = await PortalSession.objects(PortalSession.user).get(PortalSession.token_hash == token_hash)
+    if row is None:
+        return None
+    now = now_utc()
+    idle_limit = timedelta(minutes=settings.session_idle_minutes)
+    absolute_limit = timedelta(hours=settings.session_absolute_hours)
+    expired = now - row.last_seen_at > idle_limit or now - row.created_at > absolute_limit
+    if expired or row.user.disabled:
+        await PortalSession.delete().where(PortalSession.id == row.id)
+        return None
+    if now - row.last_seen_at > LAST_SEEN_PRECISION:
+        await PortalSession.update({PortalSession.last_seen_at: now}).where(PortalSession.id == row.id)
+    return ActiveSession(token_hash=token_hash, user=current_user_from(row.user), id_token=row.id_token)
+
+
+async def end_session(token_hash: str) -> None:
+    await PortalSession.delete().where(PortalSession.token_hash == token_hash)
+
+
+async def end_user_sessions(user_id: int) -> int:
+    """End every session of one user (account disabled, or an admin's request)."""
+    ended = await PortalSession.delete().where(PortalSession.user == user_id).returning(PortalSession.id)
+    return len(ended)

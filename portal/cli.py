@@ -1,0 +1,135 @@
+"""The `portal` command: serve, migrate, demo-data, check-config, end-sessions."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+from portal.settings import ConfigError, Settings, database_url_from_env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="portal", description="Early Help Portal")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    commands.add_parser("migrate", help="apply database migrations")
+    commands.add_parser("check-config", help="validate settings and plugins, then exit")
+
+    demo = commands.add_parser("demo-data", help="load fictional demo data")
+    demo.add_argument("--accounts", type=Path, required=True, help="the dev IdP's accounts.json")
+    demo.add_argument("--issuer", required=True, help="the dev IdP's issuer URL")
+
+    end = commands.add_parser("end-sessions", help="sign a user out everywhere")
+    end.add_argument("user_id", type=int)
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "migrate":
+            return asyncio.run(_migrate(database_url_from_env()))
+        if args.command == "end-sessions":
+            return asyncio.run(_end_sessions(database_url_from_env(), args.user_id))
+        settings = Settings.from_env()
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port, args.workers)
+        if args.command == "check-config":
+            return asyncio.run(_check_config(settings))
+        if args.command == "demo-data":
+            return asyncio.run(_demo_data(settings, args.accounts, args.issuer))
+    except ConfigError as error:
+        print(f"portal: configuration error: {error}", file=sys.stderr)
+        return 2
+    return 1
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+
+    create_app(settings)  # fail now, with a clear message, rather than in a worker
+    uvicorn.run(
+        "portal.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        access_log=True,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+async def _migrate(database_url: str) -> int:
+    # Piccolo's migration tooling finds its engine through PICCOLO_CONF.
+    os.environ["PICCOLO_CONF"] = "portal.piccolo_conf"
+    os.environ["PORTAL_DATABASE_URL"] = database_url
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from portal.db import engine_from_url
+
+    if database_url.startswith("sqlite:"):
+        # WAL lets readers carry on while one writer writes; it persists in the file.
+        await engine_from_url(database_url).run_ddl("PRAGMA journal_mode=WAL")
+    result = await run_forwards(app_name="all")
+    return 0 if result.success else 1
+
+
+async def _connected(database_url: str) -> None:
+    from portal.db import bind_tables, engine_from_url
+    from portal.tables import CORE_TABLES
+
+    bind_tables(engine_from_url(database_url), CORE_TABLES)
+
+
+async def _check_config(settings: Settings) -> int:
+    from portal.db import engine_from_url, ping
+    from portal.plugins import build_plugin_manager, enabled_areas
+
+    manager = build_plugin_manager(settings.areas)
+    print(f"base URL:   {settings.base_url}")
+    print(f"issuer:     {settings.oidc_issuer}")
+    print(f"database:   {'SQLite' if settings.is_sqlite else 'PostgreSQL'}")
+    print(f"areas:      {', '.join(a.name for a in enabled_areas(manager))}")
+    reachable = await ping(engine_from_url(settings.database_url))
+    print(f"database reachable: {'yes' if reachable else 'NO'}")
+    return 0 if reachable else 1
+
+
+async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> int:
+    """Create the demo practitioners' user records, so they can be found and
+    assigned before they first sign in. Sign-in refreshes them from the IdP."""
+    from portal.auth.service import upsert_user
+
+    await _connected(settings.database_url)
+    accounts = json.loads(accounts_file.read_text())
+    for account in accounts:
+        claims = {"iss": issuer, **account}
+        await upsert_user(claims, settings, signing_in=False)
+    print(f"Loaded {len(accounts)} fictional demo accounts.")
+    return 0
+
+
+async def _end_sessions(database_url: str, user_id: int) -> int:
+    from portal.audit import service as audit
+    from portal.auth.service import end_user_sessions
+
+    await _connected(database_url)
+    ended = await end_user_sessions(user_id)
+    await audit.record("sessions_ended", "success", actor_label="portal CLI", record_type="user", record_id=user_id)
+    print(f"Ended {ended} session(s).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""THE plugin contract between the core and an area plugin.
+
+Each area (Derby, Derbyshire, ...) is a pluggy plugin registered under the
+entry-point group ``portal``, whose entry-point name is the area's slug. A
+plugin implements these hooks with ``portal.plugin_api.hookimpl``; the core
+calls them and never imports a plugin. Every spec has a one-line docstring
+(a test enforces it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from litestar.types import ControllerRouterHandler
+
+    from portal.areas import AreaDescription, NavigationItem
+    from portal.auth.service import CurrentUser
+
+PROJECT_NAME = "portal"
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+@hookspec
+def portal_describe_area() -> AreaDescription:
+    """Describe the plugin's area: name, slug, localities, advice line and social-care front door."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_route_handlers() -> Sequence[ControllerRouterHandler]:
+    """Return the area's route handlers (controllers or routers), mounted under /<slug>/."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
+    """Return service-navigation items to show this signed-in user (empty for none)."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_template_directories() -> Sequence[Path]:
+    """Return folders of templates, searched before the core's (namespace them: derby/...)."""
+    raise NotImplementedError

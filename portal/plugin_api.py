@@ -1,0 +1,20 @@
+"""The only module area plugins import from the core."""
+
+import pluggy
+
+from portal.areas import AreaDescription, Contact, Locality, NavigationItem
+from portal.auth.service import CurrentUser
+from portal.hookspecs import PROJECT_NAME
+from portal.web.guards import require_role
+
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+__all__ = [
+    "AreaDescription",
+    "Contact",
+    "CurrentUser",
+    "Locality",
+    "NavigationItem",
+    "hookimpl",
+    "require_role",
+]

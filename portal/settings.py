@@ -1,0 +1,192 @@
+"""Every setting comes from the environment and is validated once, at start-up.
+
+A bad value stops the portal with a message naming the variable, so a
+misconfigured deployment fails loudly instead of half-working.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+# Entra ID app-role values used by the development identity provider, mapped to
+# portal roles. Each council sets its own mapping in PORTAL_ROLE_MAP.
+DEFAULT_ROLE_MAP = (
+    "Derby.Practitioner=derby.practitioner,"
+    "Derby.SpaClerk=derby.spa_clerk,"
+    "Derby.VcmChair=derby.vcm_chair,"
+    "Derby.AreaManager=derby.area_manager,"
+    "Derbyshire.Practitioner=derbyshire.practitioner,"
+    "Derbyshire.StartingPoint=derbyshire.starting_point,"
+    "Derbyshire.StartingPointSenior=derbyshire.senior_practitioner,"
+    "Derbyshire.AreaManager=derbyshire.area_manager,"
+    "Partnership.Analyst=partnership.analyst,"
+    "Portal.Admin=portal.admin"
+)
+
+
+DEFAULT_DATABASE_URL = "sqlite:///var/portal.sqlite"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    base_url: str
+    oidc_issuer: str
+    oidc_client_id: str
+    oidc_client_secret: str = field(repr=False)
+    session_secret: str = field(repr=False)
+    oidc_scopes: str = "openid profile email"
+    role_claim: str = "roles"
+    organisation_claim: str = "organisation"
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    areas: tuple[str, ...] = ("derby", "derbyshire")
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 10
+    environment: str = "production"
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def base_host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """Host header values this deployment answers to; anything else gets a 400."""
+        parts = urlsplit(self.base_url)
+        return list(dict.fromkeys([parts.netloc, parts.hostname or ""]))
+
+    @property
+    def base_origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"{self.base_url}/auth/callback"
+
+    @property
+    def post_logout_redirect_uri(self) -> str:
+        return f"{self.base_url}/signed-out"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            database_url=database_url_from_env(env),
+            base_url=_url(env, "PORTAL_BASE_URL", "http://127.0.0.1:8000"),
+            oidc_issuer=_url(env, "PORTAL_OIDC_ISSUER", None),
+            oidc_client_id=_required(env, "PORTAL_OIDC_CLIENT_ID"),
+            oidc_client_secret=_required(env, "PORTAL_OIDC_CLIENT_SECRET"),
+            session_secret=_secret(env, "PORTAL_SESSION_SECRET"),
+            oidc_scopes=env.get("PORTAL_OIDC_SCOPES", "openid profile email"),
+            role_claim=env.get("PORTAL_ROLE_CLAIM", "roles") or "roles",
+            organisation_claim=env.get("PORTAL_ORGANISATION_CLAIM", "organisation"),
+            role_map=_role_map(env.get("PORTAL_ROLE_MAP", DEFAULT_ROLE_MAP)),
+            areas=_areas(env.get("PORTAL_AREAS", "derby,derbyshire")),
+            session_idle_minutes=_int(env, "PORTAL_SESSION_IDLE_MINUTES", 30, 5, 60),
+            session_absolute_hours=_int(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 10, 1, 12),
+            environment=_choice(
+                env, "PORTAL_ENVIRONMENT", "production", ("production", "development", "test")
+            ),
+        )
+
+
+def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
+    """Just the database URL: enough for `portal migrate` and other offline commands."""
+    env = os.environ if env is None else env
+    return _database_url(env.get("PORTAL_DATABASE_URL", DEFAULT_DATABASE_URL))
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str | None) -> str:
+    value = env.get(name, "").strip() or default
+    if not value:
+        raise ConfigError(f"{name} is not set")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name} must be a full URL such as https://portal.example.org")
+    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+        raise ConfigError(f"{name} must use https (plain http is only allowed on 127.0.0.1)")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{name} must not have a query string or fragment")
+    return value.rstrip("/")
+
+
+def _database_url(value: str) -> str:
+    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+        return value
+    if value.startswith(("postgres://", "postgresql://")) and urlsplit(value).hostname:
+        return value
+    raise ConfigError(
+        "PORTAL_DATABASE_URL must be sqlite:///path/to/file.sqlite "
+        "or postgresql://user@host:port/database"
+    )
+
+
+def _secret(env: Mapping[str, str], name: str) -> str:
+    value = _required(env, name)
+    if len(value) < 32:
+        raise ConfigError(f"{name} must be at least 32 characters of random text")
+    return value
+
+
+def _role_map(value: str) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in value.split(","))):
+        claim_value, sep, role = pair.partition("=")
+        if not sep or not claim_value.strip() or not role.strip():
+            raise ConfigError(
+                "PORTAL_ROLE_MAP must be comma-separated claim=role pairs, "
+                f"such as Derby.Practitioner=derby.practitioner (got {pair!r})"
+            )
+        mapping[claim_value.strip()] = role.strip()
+    return mapping
+
+
+def _areas(value: str) -> tuple[str, ...]:
+    areas = tuple(dict.fromkeys(a.strip().lower() for a in value.split(",") if a.strip()))
+    if not areas:
+        raise ConfigError("PORTAL_AREAS must name at least one area, such as derby,derbyshire")
+    return areas
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip() or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of: {', '.join(choices)}")
+    return value

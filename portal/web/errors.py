@@ -1,0 +1,95 @@
+"""Error pages: plain-English, no stack traces, and refusals are audited."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.background_tasks import BackgroundTask
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+)
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from portal.audit import service as audit
+from portal.web.guards import signed_in_user
+
+log = logging.getLogger("portal.errors")
+
+TITLES = {
+    400: "There is a problem with the request",
+    401: "Sign in to continue",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "Page not found",
+    413: "The file is too big",
+    429: "Too many requests",
+    503: "Sorry, the service is unavailable",
+}
+
+
+def render_error(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str = "",
+    background: BackgroundTask | None = None,
+) -> Response[str]:
+    title = TITLES.get(status, "Sorry, there is a problem with the service")
+    template = request.app.template_engine.get_template("errors/error.html")  # type: ignore[union-attr]
+    html = template.render(
+        request=request,
+        status=status,
+        title=title,
+        message=message,
+    )
+    return Response(html, status_code=status, media_type=MediaType.HTML, background=background)
+
+
+def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    if request.headers.get("hx-request"):
+        return Response("", status_code=401, headers={"HX-Redirect": "/login"})
+    if request.method == "GET":
+        # Only a local path is carried back after sign-in: no open redirect.
+        return Redirect(f"/login?next={quote(request.url.path, safe='/')}", status_code=303)
+    return render_error(request, 401)
+
+
+def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
+    user = signed_in_user(request)
+    task = BackgroundTask(
+        audit.record,
+        "access_refused",
+        "refused",
+        actor=user,
+        method=request.method,
+        path=request.url.path,
+        reason=str(exc.detail),
+    )
+    return render_error(request, 403, message=str(exc.detail), background=task)
+
+
+def http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if status >= 500:
+        log.error("HTTP %s on %s %s", status, request.method, request.url.path)
+    message = str(exc.detail) if status in (400, 413, 429) else ""
+    return render_error(request, status, message=message)
+
+
+def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Type and route only: the exception text could hold a child's details.
+    log.error("Unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=request.app.debug or bool(__import__("os").environ.get("PORTAL_DEBUG_TRACEBACKS")))
+    return render_error(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+EXCEPTION_HANDLERS = {
+    NotAuthorizedException: not_authorized,
+    PermissionDeniedException: permission_denied,
+    HTTPException: http_exception,
+    Exception: server_error,
+}

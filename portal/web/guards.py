@@ -1,0 +1,42 @@
+"""Access guards. Every route requires a signed-in user unless its handler is
+marked ``opt={"public": True}`` (deny by default)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from portal.auth.service import CurrentUser
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+def is_public(handler: BaseRouteHandler) -> bool:
+    return bool(handler.opt.get("public"))
+
+
+def signed_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, CurrentUser) else None
+
+
+def require_sign_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    if not is_public(handler) and signed_in_user(connection) is None:
+        raise NotAuthorizedException("Sign in to use the Early Help Portal")
+
+
+def require_role(*roles: str) -> Guard:
+    """A guard letting through users who hold any of these portal roles."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = signed_in_user(connection)
+        if user is None:
+            raise NotAuthorizedException("Sign in to use the Early Help Portal")
+        if not user.has_role(*roles):
+            raise PermissionDeniedException("Your role does not give access to this page")
+
+    return guard

@@ -1,0 +1,55 @@
+"""The Jinja environment: plugin templates first, then the core's, then the
+GOV.UK Frontend macros. Autoescape is always on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from portal.auth.service import CurrentUser
+from portal.settings import Settings
+from portal.web.guards import signed_in_user
+from portal.web.security import CSRF_FIELD, csp_nonce, csrf_token_for
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+def build_environment(plugin_dirs: Sequence[Path]) -> Environment:
+    loader = ChoiceLoader(
+        [
+            *(FileSystemLoader(str(d)) for d in plugin_dirs),
+            FileSystemLoader(str(TEMPLATES_DIR)),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    return Environment(
+        loader=loader,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+
+def template_engine(settings: Settings, plugin_dirs: Sequence[Path]) -> JinjaTemplateEngine:
+    engine = JinjaTemplateEngine.from_environment(build_environment(plugin_dirs))
+
+    def nonce(ctx: dict[str, Any]) -> str:
+        return csp_nonce(ctx["request"].scope)
+
+    def csrf_token(ctx: dict[str, Any]) -> str:
+        session_hash = ctx["request"].scope.get("state", {}).get("session_hash")
+        return csrf_token_for(session_hash, settings.session_secret) if session_hash else ""
+
+    def current_user(ctx: dict[str, Any]) -> CurrentUser | None:
+        return signed_in_user(ctx["request"])
+
+    engine.register_template_callable("current_user", current_user)
+    engine.register_template_callable("csp_nonce", nonce)
+    engine.register_template_callable("csrf_token", csrf_token)
+    engine.engine.globals["CSRF_FIELD"] = CSRF_FIELD
+    return engine

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make demo`: the portal on http://127.0.0.1:8000 with fictional demo data, the
+# embedded SQLite database and the development identity provider on :9000.
+# Ctrl-C stops both. The identity provider is for development only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+
+# A random session secret per machine, generated once, never committed.
+[ -f var/demo.env ] || echo "PORTAL_SESSION_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" > var/demo.env
+set -a; source var/demo.env; set +a
+export PORTAL_ENVIRONMENT=development
+export PORTAL_DATABASE_URL="sqlite:///var/portal.sqlite"
+export PORTAL_BASE_URL="http://127.0.0.1:8000"
+export PORTAL_OIDC_ISSUER="http://127.0.0.1:9000"
+export PORTAL_OIDC_CLIENT_ID="early-help-portal"
+export PORTAL_OIDC_CLIENT_SECRET="demo-client-secret-not-for-production"
+export IDP_CLIENT_SECRET="$PORTAL_OIDC_CLIENT_SECRET"
+
+uv run --frozen portal migrate >/dev/null
+uv run --frozen portal demo-data --accounts devidp/accounts.json --issuer "$PORTAL_OIDC_ISSUER"
+
+node devidp/server.mjs &
+IDP_PID=$!
+trap 'kill $IDP_PID 2>/dev/null || true' EXIT INT TERM
+
+uv run --frozen python - <<'PY'
+import json
+accounts = json.load(open("devidp/accounts.json"))
+print("\nDemo accounts (all fictional; every password is demo-password):")
+for a in accounts:
+    print(f"  {a['username']:<22} {a['name']:<22} {a['organisation'][:38]:<38} {', '.join(a['roles']) or '(no role)'}")
+print("\nOpen http://127.0.0.1:8000 and sign in. Ctrl-C stops the portal and the identity provider.\n")
+PY
+uv run --frozen portal serve --host 127.0.0.1 --port 8000

@@ -1,0 +1,78 @@
+"""Fixtures shared by every layer: the real development identity provider and
+the two databases (a fresh SQLite file, and a fresh PostgreSQL database)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from tests.support.processes import migrate, start_idp
+
+# Every base URL the tests run a portal at must be registered with the provider.
+TEST_CLIENT_BASE = "http://127.0.0.1:8000"
+E2E_BASE_PORT_FILE = "e2e_port"
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def e2e_port() -> int:
+    from tests.support.processes import free_port
+
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def idp_issuer(e2e_port: int) -> Iterator[str]:
+    idp, issuer = start_idp([TEST_CLIENT_BASE, f"http://127.0.0.1:{e2e_port}"])
+    yield issuer
+    idp.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A brand-new database per test session, migrated with `portal migrate`, then dropped."""
+    admin = postgres_admin_url()
+    name = f"portal_test_{secrets.token_hex(4)}"
+
+    async def run(sql: str) -> None:
+        connection = await asyncpg.connect(admin, timeout=5)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    try:
+        asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as error:
+        pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {admin}: {error}")
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    migrate(url)
+    yield url
+    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parts[-2] == "e2e":
+            item.add_marker(pytest.mark.e2e)

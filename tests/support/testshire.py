@@ -1,0 +1,49 @@
+"""A third area plugin that lives only in the tests: it proves an area can be
+added through the hooks alone, without touching the core."""
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import get
+from litestar.response import Template
+
+from portal.plugin_api import AreaDescription, Contact, CurrentUser, Locality, NavigationItem, hookimpl, require_role
+
+TESTSHIRE = AreaDescription(
+    slug="testshire",
+    name="Testshire",
+    localities=(Locality("upper", "Upper Testing"), Locality("lower", "Lower Testing")),
+    advice_line=Contact(name="Testshire Advice Line", phone="01000 000001"),
+    social_care_front_door=Contact(name="Testshire Front Door", phone="01000 000002"),
+)
+
+
+@get("/", name="testshire_home", guards=[require_role("testshire.practitioner")])
+async def testshire_home() -> Template:
+    return Template("testshire/home.html", context={"area": TESTSHIRE})
+
+
+@get("/boom", name="testshire_boom")
+async def boom() -> str:
+    raise RuntimeError("secret detail: Jane Doe 01/02/2019")  # must never reach the page
+
+
+@hookimpl
+def portal_describe_area() -> AreaDescription:
+    return TESTSHIRE
+
+
+@hookimpl
+def portal_route_handlers() -> Sequence[Any]:
+    return [testshire_home, boom]
+
+
+@hookimpl
+def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
+    return [NavigationItem("Testshire", "/testshire/")] if "testshire" in user.areas else []
+
+
+@hookimpl
+def portal_template_directories() -> Sequence[Path]:
+    return [Path(__file__).parent / "templates"]
