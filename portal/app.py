@@ -11,7 +11,6 @@ from litestar import Litestar, Router
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.datastructures import State
 from litestar.logging import LoggingConfig
-from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -49,14 +48,20 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             await close_pool(engine)
             await oidc.aclose()
 
-    plugin_dirs = [Path(d) for dirs in plugin_manager.hook.portal_template_directories() for d in dirs]
+    plugin_dirs = [
+        Path(d) for dirs in plugin_manager.hook.portal_template_directories() for d in dirs
+    ]
     templates = template_engine(settings, plugin_dirs)
 
-    def navigation(ctx: dict[str, Any]) -> list[Any]:
+    def navigation(ctx: Mapping[str, Any]) -> list[Any]:
         user = signed_in_user(ctx["request"])
         if user is None:
             return []
-        return [item for items in plugin_manager.hook.portal_navigation_items(user=user) for item in items]
+        return [
+            item
+            for items in plugin_manager.hook.portal_navigation_items(user=user)
+            for item in items
+        ]
 
     templates.register_template_callable("plugin_navigation", navigation)
     templates.engine.globals["enabled_areas"] = enabled_areas(plugin_manager)
@@ -73,7 +78,10 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             *PAGE_HANDLERS,
             *area_routers,
             create_static_files_router(
-                path="/static", directories=[STATIC_DIR], opt={"public": True, "without_session": True}, send_as_attachment=False
+                path="/static",
+                directories=[STATIC_DIR],
+                opt={"public": True, "without_session": True},
+                send_as_attachment=False,
             ),
         ],
         guards=[require_sign_in],
@@ -92,7 +100,9 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             loggers={"authlib": {"level": "INFO"}, "httpx": {"level": "WARNING"}},
             log_exceptions="never",
         ),
-        state=State({"engine": engine, "oidc": oidc, "plugin_manager": plugin_manager, "settings": settings}),
+        state=State(
+            {"engine": engine, "oidc": oidc, "plugin_manager": plugin_manager, "settings": settings}
+        ),
         debug=False,
     )
 

@@ -126,7 +126,9 @@ async def _end_sessions(database_url: str, user_id: int) -> int:
 
     await _connected(database_url)
     ended = await end_user_sessions(user_id)
-    await audit.record("sessions_ended", "success", actor_label="portal CLI", record_type="user", record_id=user_id)
+    await audit.record(
+        "sessions_ended", "success", actor_label="portal CLI", record_type="user", record_id=user_id
+    )
     print(f"Ended {ended} session(s).")
     return 0
 

@@ -51,7 +51,9 @@ def _check_descriptions(manager: pluggy.PluginManager) -> None:
             raise ConfigError(f"area plugin {name!r} must describe itself with slug {name!r}")
 
 
-def call_per_area(manager: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+def call_per_area(
+    manager: pluggy.PluginManager, hook_name: str, **kwargs: Any
+) -> list[tuple[str, Any]]:
     """Call one hook on each enabled area separately: [(slug, result), ...]."""
     implementations = getattr(manager.hook, hook_name).get_hookimpls()
     return [(impl.plugin_name, impl.function(**kwargs)) for impl in reversed(implementations)]

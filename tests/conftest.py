@@ -20,7 +20,9 @@ E2E_BASE_PORT_FILE = "e2e_port"
 
 
 def postgres_admin_url() -> str:
-    return os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    return os.environ.get(
+        "PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +62,9 @@ def postgres_url() -> Iterator[str]:
     try:
         asyncio.run(run(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError) as error:
-        pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {admin}: {error}")
+        pytest.fail(
+            f"PostgreSQL is required for these tests and is not reachable at {admin}: {error}"
+        )
     url = admin.rsplit("/", 1)[0] + f"/{name}"
     migrate(url)
     yield url

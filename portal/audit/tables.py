@@ -1,10 +1,11 @@
 """The audit trail: append-only, one row per security-relevant event."""
 
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class AuditEvent(Table, tablename="audit_event"):
+    id = Serial(primary_key=True)
     at = Timestamptz()
     actor_user_id = Integer(null=True, default=None)
     actor_label = Varchar(length=300, default="")  # name and organisation at the time

@@ -58,12 +58,18 @@ async def login(
         return Redirect(_safe_return_path(next_path), status_code=303)
     settings, oidc = _settings(request), _oidc(request)
     browser = request.cookies.get(cookie_name(settings, LOGIN_COOKIE)) or service.new_token()
-    state, nonce, verifier = await service.start_login_attempt(browser, _safe_return_path(next_path))
+    state, nonce, verifier = await service.start_login_attempt(
+        browser, _safe_return_path(next_path)
+    )
     try:
         url = await oidc.authorization_url(state=state, nonce=nonce, code_verifier=verifier)
     except OidcError as error:
         log.error("Sign-in could not start: %s", error)
-        return render_error(request, 503, message="The sign-in service is not responding. Try again in a few minutes.")
+        return render_error(
+            request,
+            503,
+            message="The sign-in service is not responding. Try again in a few minutes.",
+        )
     response = Redirect(url, status_code=303)
     response.set_cookie(_cookie(settings, LOGIN_COOKIE, browser, max_age=600))
     return response
@@ -79,26 +85,41 @@ async def callback(
 ) -> Response[Any]:
     settings, oidc = _settings(request), _oidc(request)
     browser = request.cookies.get(cookie_name(settings, LOGIN_COOKIE))
-    attempt = await service.take_login_attempt(oidc_state, browser) if oidc_state and browser else None
+    attempt = (
+        await service.take_login_attempt(oidc_state, browser) if oidc_state and browser else None
+    )
     if attempt is None:
         await audit.record("sign_in", "failure", reason="unknown, expired or replayed state")
         return render_error(
-            request, 400, message="This sign-in link has expired or was not started in this browser. Sign in again."
+            request,
+            400,
+            message="This sign-in link has expired or was not started in this browser. Sign in again.",
         )
     if error or not code:
-        await audit.record("sign_in", "failure", reason="provider returned an error", error=error or "no code")
-        return render_error(request, 400, message="The sign-in service did not sign you in. Sign in again.")
+        await audit.record(
+            "sign_in", "failure", reason="provider returned an error", error=error or "no code"
+        )
+        return render_error(
+            request, 400, message="The sign-in service did not sign you in. Sign in again."
+        )
     try:
         id_token = await oidc.exchange_code(code=code, code_verifier=attempt.code_verifier)
         claims = await oidc.verify_id_token(id_token, nonce=attempt.nonce)
     except OidcError as failure:
         log.warning("Sign-in refused: %s", failure)
         await audit.record("sign_in", "failure", reason=str(failure))
-        return render_error(request, 400, message="Your sign-in could not be checked. Sign in again.")
+        return render_error(
+            request, 400, message="Your sign-in could not be checked. Sign in again."
+        )
     user_row = await service.upsert_user(claims, settings)
     user = service.current_user_from(user_row)
     if user_row.disabled or not user.roles:
-        await audit.record("sign_in", "refused", actor=user, reason="disabled" if user_row.disabled else "no portal role")
+        await audit.record(
+            "sign_in",
+            "refused",
+            actor=user,
+            reason="disabled" if user_row.disabled else "no portal role",
+        )
         return render_error(
             request,
             403,

@@ -106,7 +106,9 @@ class OidcClient:
                     metadata.token_endpoint, code=code, code_verifier=code_verifier
                 )
         except Exception as error:  # authlib raises several types; none carry secrets
-            raise OidcError(f"the token endpoint refused the code ({type(error).__name__})") from None
+            raise OidcError(
+                f"the token endpoint refused the code ({type(error).__name__})"
+            ) from None
         id_token = token.get("id_token")
         if not isinstance(id_token, str):
             raise OidcError("the token response has no ID token")
@@ -156,7 +158,7 @@ class OidcClient:
         """The provider's keys, re-fetched once when a token names a key we don't hold
         (the provider rotated its keys); an unknown key after that is refused."""
         if self._keys is None or not _has_kid(self._keys, kid):
-            self._keys = KeySet.import_key_set(await self._get_json(metadata.jwks_uri))
+            self._keys = KeySet.import_key_set(await self._get_json(metadata.jwks_uri))  # type: ignore[arg-type]
         if not _has_kid(self._keys, kid):
             raise OidcError("the ID token is signed with a key the provider does not publish")
         return self._keys

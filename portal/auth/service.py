@@ -66,17 +66,21 @@ def map_roles(claim_value: Any, role_map: Mapping[str, str]) -> frozenset[str]:
     return frozenset(role_map[v] for v in values if isinstance(v, str) and v in role_map)
 
 
-async def upsert_user(claims: Mapping[str, Any], settings: Settings, *, signing_in: bool = True) -> PortalUser:
+async def upsert_user(
+    claims: Mapping[str, Any], settings: Settings, *, signing_in: bool = True
+) -> PortalUser:
     """Create the user on first sign-in, refresh their profile and roles after."""
     issuer, subject = str(claims["iss"]), str(claims["sub"])
     name = str(claims.get("name") or claims.get("preferred_username") or subject)[:200]
-    values = {
+    values: dict[Any, Any] = {
         PortalUser.issuer: issuer,
         PortalUser.subject: subject,
         PortalUser.display_name: name,
         PortalUser.email: str(claims.get("email") or "")[:320],
         PortalUser.organisation: str(claims.get(settings.organisation_claim) or "")[:200],
-        PortalUser.roles: " ".join(sorted(map_roles(claims.get(settings.role_claim), settings.role_map))),
+        PortalUser.roles: " ".join(
+            sorted(map_roles(claims.get(settings.role_claim), settings.role_map))
+        ),
     }
     if signing_in:
         values[PortalUser.last_signed_in_at] = now_utc()
@@ -123,7 +127,9 @@ async def take_login_attempt(state: str, browser_token: str) -> LoginAttempt | N
     )
     if attempt is None:
         return None
-    deleted = await LoginAttempt.delete().where(LoginAttempt.id == attempt.id).returning(LoginAttempt.id)
+    deleted = (
+        await LoginAttempt.delete().where(LoginAttempt.id == attempt.id).returning(LoginAttempt.id)
+    )
     if not deleted:  # a parallel callback took it first
         return None
     if attempt.created_at < now_utc() - LOGIN_ATTEMPT_LIFETIME:
@@ -150,7 +156,9 @@ async def start_session(engine: Engine, user_id: int, id_token: str, replaces: s
 async def load_session(token: str, settings: Settings) -> ActiveSession | None:
     """The live session for this cookie token, or None (ending it if it timed out)."""
     token_hash = hash_token(token)
-    row = await PortalSession.objects(PortalSession.user).get(PortalSession.token_hash == token_hash)
+    row = await PortalSession.objects(PortalSession.user).get(
+        PortalSession.token_hash == token_hash
+    )
     if row is None:
         return None
     now = now_utc()
@@ -161,8 +169,12 @@ async def load_session(token: str, settings: Settings) -> ActiveSession | None:
         await PortalSession.delete().where(PortalSession.id == row.id)
         return None
     if now - row.last_seen_at > LAST_SEEN_PRECISION:
-        await PortalSession.update({PortalSession.last_seen_at: now}).where(PortalSession.id == row.id)
-    return ActiveSession(token_hash=token_hash, user=current_user_from(row.user), id_token=row.id_token)
+        await PortalSession.update({PortalSession.last_seen_at: now}).where(
+            PortalSession.id == row.id
+        )
+    return ActiveSession(
+        token_hash=token_hash, user=current_user_from(row.user), id_token=row.id_token
+    )
 
 
 async def end_session(token_hash: str) -> None:
@@ -171,5 +183,9 @@ async def end_session(token_hash: str) -> None:
 
 async def end_user_sessions(user_id: int) -> int:
     """End every session of one user (account disabled, or an admin's request)."""
-    ended = await PortalSession.delete().where(PortalSession.user == user_id).returning(PortalSession.id)
+    ended = (
+        await PortalSession.delete()
+        .where(PortalSession.user == user_id)
+        .returning(PortalSession.id)
+    )
     return len(ended)

@@ -1,11 +1,13 @@
 """Who may sign in, their server-side sessions, and sign-in attempts in flight."""
 
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
 class PortalUser(Table, tablename="portal_user"):
     """A person known to the identity provider, keyed by issuer + subject (never email)."""
+
+    id = Serial(primary_key=True)
 
     identity_key = Varchar(length=800, unique=True)  # "<iss> <sub>"
     issuer = Varchar(length=500)
@@ -22,6 +24,8 @@ class PortalUser(Table, tablename="portal_user"):
 class PortalSession(Table, tablename="portal_session"):
     """A signed-in browser. Only the SHA-256 of the cookie's token is stored."""
 
+    id = Serial(primary_key=True)
+
     token_hash = Varchar(length=64, unique=True)
     user = ForeignKey(references=PortalUser, null=False)
     created_at = Timestamptz()
@@ -36,6 +40,8 @@ class LoginAttempt(Table, tablename="login_attempt"):
     overwrite each other; the row is deleted when its callback arrives, so a
     replayed state or code is refused.
     """
+
+    id = Serial(primary_key=True)
 
     state_hash = Varchar(length=64, unique=True)
     browser_hash = Varchar(length=64, index=True)

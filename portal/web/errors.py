@@ -59,7 +59,9 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
     return render_error(request, 401)
 
 
-def permission_denied(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Response[Any]:
+def permission_denied(
+    request: Request[Any, Any, Any], exc: PermissionDeniedException
+) -> Response[Any]:
     user = signed_in_user(request)
     task = BackgroundTask(
         audit.record,
@@ -83,7 +85,13 @@ def http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Respo
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # Type and route only: the exception text could hold a child's details.
-    log.error("Unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=request.app.debug or bool(__import__("os").environ.get("PORTAL_DEBUG_TRACEBACKS")))
+    log.error(
+        "Unhandled %s on %s %s",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+        exc_info=request.app.debug or bool(__import__("os").environ.get("PORTAL_DEBUG_TRACEBACKS")),
+    )
     return render_error(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 

@@ -24,7 +24,9 @@ def signed_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUse
     return user if isinstance(user, CurrentUser) else None
 
 
-def require_sign_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+def require_sign_in(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     if not is_public(handler) and signed_in_user(connection) is None:
         raise NotAuthorizedException("Sign in to use the Early Help Portal")
 

@@ -20,7 +20,7 @@ CSRF_HEADER = "x-csrftoken"
 
 def csp_nonce(scope: Scope) -> str:
     """This response's CSP nonce, made on first use."""
-    state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    state: dict[str, Any] = scope.setdefault("state", {})
     if "csp_nonce" not in state:
         state["csp_nonce"] = secrets.token_urlsafe(18)
     return str(state["csp_nonce"])

@@ -34,7 +34,7 @@ class SessionMiddleware(ASGIMiddleware):
         token = ASGIConnection[Any, Any, Any, Any](scope).cookies.get(self.cookie)
         session = await load_session(token, self.settings) if token else None
         scope["user"] = session.user if session else None
-        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state = scope.setdefault("state", {})
         if session:
             state["session_hash"] = session.token_hash
             state["id_token"] = session.id_token

@@ -3,11 +3,18 @@ GOV.UK Frontend macros. Autoescape is always on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from portal.auth.service import CurrentUser
@@ -38,14 +45,14 @@ def build_environment(plugin_dirs: Sequence[Path]) -> Environment:
 def template_engine(settings: Settings, plugin_dirs: Sequence[Path]) -> JinjaTemplateEngine:
     engine = JinjaTemplateEngine.from_environment(build_environment(plugin_dirs))
 
-    def nonce(ctx: dict[str, Any]) -> str:
+    def nonce(ctx: Mapping[str, Any]) -> str:
         return csp_nonce(ctx["request"].scope)
 
-    def csrf_token(ctx: dict[str, Any]) -> str:
+    def csrf_token(ctx: Mapping[str, Any]) -> str:
         session_hash = ctx["request"].scope.get("state", {}).get("session_hash")
         return csrf_token_for(session_hash, settings.session_secret) if session_hash else ""
 
-    def current_user(ctx: dict[str, Any]) -> CurrentUser | None:
+    def current_user(ctx: Mapping[str, Any]) -> CurrentUser | None:
         return signed_in_user(ctx["request"])
 
     engine.register_template_callable("current_user", current_user)

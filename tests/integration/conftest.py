@@ -4,7 +4,6 @@ signing in through the real development identity provider."""
 from __future__ import annotations
 
 import contextlib
-
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar

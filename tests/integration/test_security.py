@@ -52,15 +52,21 @@ def test_anonymous_requests_to_protected_routes_are_refused(portal: Portal, with
     assert checked >= 4
 
 
-def test_unsafe_request_without_or_with_another_sessions_csrf_token_is_refused(portal: Portal) -> None:
+def test_unsafe_request_without_or_with_another_sessions_csrf_token_is_refused(
+    portal: Portal,
+) -> None:
     with portal.other_browser():
         portal.sign_in("derby.health")
         their_token = portal.csrf_token()
     portal.sign_in("derby.school")
     assert portal.client.post("/auth/logout", follow_redirects=False).status_code == 403
-    response = portal.client.post("/auth/logout", data={"_csrf_token": their_token}, follow_redirects=False)
+    response = portal.client.post(
+        "/auth/logout", data={"_csrf_token": their_token}, follow_redirects=False
+    )
     assert response.status_code == 403
-    response = portal.client.post("/auth/logout", headers={"X-CSRFToken": their_token}, follow_redirects=False)
+    response = portal.client.post(
+        "/auth/logout", headers={"X-CSRFToken": their_token}, follow_redirects=False
+    )
     assert response.status_code == 403
     refusals = portal.run(AuditEvent.count().where(AuditEvent.action == "access_refused").run)
     assert refusals == 3
@@ -69,7 +75,9 @@ def test_unsafe_request_without_or_with_another_sessions_csrf_token_is_refused(p
 def test_csrf_header_from_htmx_is_accepted(portal: Portal) -> None:
     portal.sign_in("derby.school")
     response = portal.client.post(
-        "/auth/logout", headers={"X-CSRFToken": portal.csrf_token(), "HX-Request": "true"}, follow_redirects=False
+        "/auth/logout",
+        headers={"X-CSRFToken": portal.csrf_token(), "HX-Request": "true"},
+        follow_redirects=False,
     )
     assert response.status_code == 303
 
@@ -78,10 +86,14 @@ def test_csrf_header_from_htmx_is_accepted(portal: Portal) -> None:
     "headers",
     [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}],
 )
-def test_cross_site_unsafe_request_is_refused_even_with_a_valid_token(portal: Portal, headers: dict[str, str]) -> None:
+def test_cross_site_unsafe_request_is_refused_even_with_a_valid_token(
+    portal: Portal, headers: dict[str, str]
+) -> None:
     portal.sign_in("derby.school")
     token = portal.csrf_token()
-    response = portal.client.post("/auth/logout", data={"_csrf_token": token}, headers=headers, follow_redirects=False)
+    response = portal.client.post(
+        "/auth/logout", data={"_csrf_token": token}, headers=headers, follow_redirects=False
+    )
     assert response.status_code == 403
 
 
@@ -101,7 +113,12 @@ def test_security_headers_on_pages_errors_and_static_files(portal: Portal) -> No
         headers = portal.client.get(path, follow_redirects=False).headers
         csp = headers["content-security-policy"]
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"):
+        for directive in (
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ):
             assert directive in csp
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
@@ -143,7 +160,16 @@ def test_error_pages_are_generic_and_hide_exception_details(portal_factory, with
     assert missing.status_code == 404 and "Page not found" in missing.text
 
 
-@pytest.mark.parametrize("path", ["/static/../pyproject.toml", "/static/%2e%2e/pyproject.toml", "/static/%252e%252e/pyproject.toml", "/static/", "/.git/config"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../pyproject.toml",
+        "/static/%2e%2e/pyproject.toml",
+        "/static/%252e%252e/pyproject.toml",
+        "/static/",
+        "/.git/config",
+    ],
+)
 def test_static_traversal_and_listings_are_not_served(portal: Portal, path: str) -> None:
     response = portal.client.get(path)
     assert response.status_code in (401, 404) or response.status_code == 303

@@ -55,7 +55,9 @@ def test_replayed_callback_is_refused(portal: Portal) -> None:
     portal.client.cookies.delete("portal_session")
     replay = portal.finish_sign_in(callback)
     assert replay.status_code == 400
-    assert "set-cookie" not in replay.headers or "portal_session=" not in replay.headers["set-cookie"]
+    assert (
+        "set-cookie" not in replay.headers or "portal_session=" not in replay.headers["set-cookie"]
+    )
 
 
 def test_state_not_issued_to_this_browser_is_refused(portal: Portal) -> None:
@@ -67,7 +69,9 @@ def test_state_not_issued_to_this_browser_is_refused(portal: Portal) -> None:
     assert portal.client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_session_id_rotates_at_sign_in_and_a_client_made_id_is_never_adopted(portal: Portal) -> None:
+def test_session_id_rotates_at_sign_in_and_a_client_made_id_is_never_adopted(
+    portal: Portal,
+) -> None:
     portal.client.cookies.set("portal_session", "chosen-by-an-attacker", domain="127.0.0.1")
     portal.sign_in("derby.school")
     issued = portal.client.cookies.get("portal_session")
@@ -94,7 +98,9 @@ def test_idle_timeout_ends_the_session(portal: Portal) -> None:
     portal.sign_in("derby.school")
 
     async def go_idle() -> None:
-        await PortalSession.update({PortalSession.last_seen_at: now_utc() - timedelta(minutes=31)}, force=True)
+        await PortalSession.update(
+            {PortalSession.last_seen_at: now_utc() - timedelta(minutes=31)}, force=True
+        )
 
     portal.run(go_idle)
     response = portal.client.get("/", follow_redirects=False)
@@ -106,7 +112,9 @@ def test_absolute_timeout_ends_an_active_session(portal: Portal) -> None:
     portal.sign_in("derby.school")
 
     async def age() -> None:
-        await PortalSession.update({PortalSession.created_at: now_utc() - timedelta(hours=10, minutes=1)}, force=True)
+        await PortalSession.update(
+            {PortalSession.created_at: now_utc() - timedelta(hours=10, minutes=1)}, force=True
+        )
 
     portal.run(age)
     assert portal.client.get("/", follow_redirects=False).status_code == 303
@@ -127,7 +135,9 @@ def test_sign_out_needs_csrf_then_ends_the_session_and_goes_to_the_provider(port
     portal.sign_in("derby.school")
     token = portal.csrf_token()
     assert portal.client.post("/auth/logout", follow_redirects=False).status_code == 403
-    response = portal.client.post("/auth/logout", data={"_csrf_token": token}, follow_redirects=False)
+    response = portal.client.post(
+        "/auth/logout", data={"_csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303
     assert response.headers["location"].startswith(f"{portal.settings.oidc_issuer}/")
     query = parse_qs(urlsplit(response.headers["location"]).query)

@@ -28,7 +28,9 @@ def free_port() -> int:
 class Process:
     """A child process whose output is kept (and shown if it fails to start)."""
 
-    def __init__(self, args: list[str], env: Mapping[str, str], ready_line: str | None = None) -> None:
+    def __init__(
+        self, args: list[str], env: Mapping[str, str], ready_line: str | None = None
+    ) -> None:
         self.output: list[str] = []
         self._ready = threading.Event()
         self._ready_line = ready_line

@@ -18,7 +18,10 @@ def complete_at_idp(authorize_url: str, username: str, password: str = DEMO_PASS
         url = authorize_url
         response = browser.get(url)
         for _ in range(10):
-            if response.status_code in (302, 303) and "/auth/callback" in response.headers["location"]:
+            if (
+                response.status_code in (302, 303)
+                and "/auth/callback" in response.headers["location"]
+            ):
                 return str(response.headers["location"])
             if response.is_redirect:
                 url = urljoin(url, response.headers["location"])

@@ -8,7 +8,15 @@ from typing import Any
 from litestar import get
 from litestar.response import Template
 
-from portal.plugin_api import AreaDescription, Contact, CurrentUser, Locality, NavigationItem, hookimpl, require_role
+from portal.plugin_api import (
+    AreaDescription,
+    Contact,
+    CurrentUser,
+    Locality,
+    NavigationItem,
+    hookimpl,
+    require_role,
+)
 
 TESTSHIRE = AreaDescription(
     slug="testshire",

@@ -35,7 +35,9 @@ def portal_route_handlers() -> Sequence[Any]:
 
 @hookimpl
 def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
-    return [NavigationItem("Derbyshire", "/derbyshire/")] if user.has_role(*DERBYSHIRE_ROLES) else []
+    return (
+        [NavigationItem("Derbyshire", "/derbyshire/")] if user.has_role(*DERBYSHIRE_ROLES) else []
+    )
 
 
 @hookimpl

@@ -1,0 +1,69 @@
+"""Settings are validated at start-up with a message naming the bad variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.auth.service import map_roles
+from portal.settings import ConfigError, Settings
+
+GOOD = {
+    "PORTAL_OIDC_ISSUER": "https://login.example.org/tenant/v2.0",
+    "PORTAL_OIDC_CLIENT_ID": "client",
+    "PORTAL_OIDC_CLIENT_SECRET": "secret",
+    "PORTAL_SESSION_SECRET": "s" * 40,
+    "PORTAL_BASE_URL": "https://portal.example.org",
+}
+
+
+def test_good_settings_load_with_defaults() -> None:
+    settings = Settings.from_env(GOOD)
+    assert settings.database_url == "sqlite:///var/portal.sqlite"
+    assert settings.areas == ("derby", "derbyshire")
+    assert settings.session_idle_minutes == 30 and settings.session_absolute_hours == 10
+    assert settings.is_https and settings.allowed_hosts == ["portal.example.org"]
+    assert settings.redirect_uri == "https://portal.example.org/auth/callback"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PORTAL_OIDC_ISSUER", "", "PORTAL_OIDC_ISSUER is not set"),
+        ("PORTAL_OIDC_ISSUER", "http://idp.example.org", "PORTAL_OIDC_ISSUER must use https"),
+        ("PORTAL_BASE_URL", "portal.example.org", "PORTAL_BASE_URL must be a full URL"),
+        ("PORTAL_OIDC_CLIENT_SECRET", " ", "PORTAL_OIDC_CLIENT_SECRET is not set"),
+        ("PORTAL_SESSION_SECRET", "short", "PORTAL_SESSION_SECRET must be at least 32"),
+        ("PORTAL_DATABASE_URL", "mysql://x", "PORTAL_DATABASE_URL must be"),
+        ("PORTAL_ROLE_MAP", "Derby.Practitioner", "PORTAL_ROLE_MAP must be comma-separated"),
+        ("PORTAL_AREAS", " , ", "PORTAL_AREAS must name at least one area"),
+        (
+            "PORTAL_SESSION_IDLE_MINUTES",
+            "abc",
+            "PORTAL_SESSION_IDLE_MINUTES must be a whole number",
+        ),
+        (
+            "PORTAL_SESSION_ABSOLUTE_HOURS",
+            "48",
+            "PORTAL_SESSION_ABSOLUTE_HOURS must be between 1 and 12",
+        ),
+        ("PORTAL_ENVIRONMENT", "staging", "PORTAL_ENVIRONMENT must be one of"),
+    ],
+)
+def test_bad_settings_name_the_variable(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env({**GOOD, name: value})
+
+
+def test_plain_http_is_allowed_only_on_loopback() -> None:
+    settings = Settings.from_env({**GOOD, "PORTAL_BASE_URL": "http://127.0.0.1:8000"})
+    assert not settings.is_https
+    assert settings.allowed_hosts == ["127.0.0.1:8000", "127.0.0.1"]
+
+
+def test_roles_come_from_the_configured_mapping_only() -> None:
+    settings = Settings.from_env(
+        {**GOOD, "PORTAL_ROLE_MAP": "EH.Worker=derby.practitioner, EH.Boss=derby.area_manager"}
+    )
+    assert map_roles(["EH.Worker", "Global.Admin", 7], settings.role_map) == {"derby.practitioner"}
+    assert map_roles("EH.Boss", settings.role_map) == {"derby.area_manager"}
+    assert map_roles(None, settings.role_map) == frozenset()
