@@ -43,8 +43,9 @@ format: install ## Apply ruff's formatting and safe fixes
 	$(UV_RUN) ruff format .
 	$(UV_RUN) ruff check --fix .
 
-audit: install ## Check Python dependencies for known vulnerabilities
-	$(UV) export --frozen --no-hashes --no-emit-workspace --format requirements-txt > var/requirements-audit.txt
+audit: install ## Check the locked Python dependencies for known vulnerabilities
+	mkdir -p var
+	$(UV) export --frozen --no-emit-workspace --format requirements-txt > var/requirements-audit.txt
 	$(UV_RUN) pip-audit --strict --disable-pip -r var/requirements-audit.txt
 
 clean: ## Remove local databases and caches (not installed packages)

@@ -181,3 +181,19 @@ def test_refusal_is_audited_with_the_user(portal: Portal) -> None:
     assert portal.client.get("/derbyshire/").status_code == 403
     rows = portal.run(AuditEvent.select().where(AuditEvent.action == "access_refused").run)
     assert len(rows) == 1 and rows[0]["actor_label"].startswith("Hannah Ashworth")
+
+
+def test_on_https_cookies_use_the_host_prefix_and_hsts_is_sent(database_url: str, idp_issuer: str) -> None:
+    from litestar.testing import TestClient
+
+    from portal.app import create_app
+    from tests.integration.conftest import make_settings
+
+    settings = make_settings(database_url, idp_issuer, PORTAL_BASE_URL="https://127.0.0.1")
+    with TestClient(create_app(settings), base_url="https://127.0.0.1") as client:
+        response = client.get("/login", follow_redirects=False)
+        assert response.status_code == 303
+        cookie = response.headers["set-cookie"]
+        assert cookie.startswith("__Host-portal_login=")
+        assert "Secure" in cookie and "HttpOnly" in cookie and "Domain" not in cookie
+        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
