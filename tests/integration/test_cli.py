@@ -1,0 +1,62 @@
+"""The `portal` command, run as operators run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from portal.audit.tables import AuditEvent
+from portal.auth.tables import PortalUser
+from tests.integration.conftest import Portal
+from tests.support.processes import ROOT, portal_env
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "portal.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_end_sessions_signs_a_user_out_everywhere(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    user_id = portal.run(PortalUser.select(PortalUser.id).first().run)["id"]
+    env = portal_env(
+        portal.settings.database_url, portal.settings.oidc_issuer, portal.settings.base_url
+    )
+    result = run_cli("end-sessions", str(user_id), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Ended 1 session(s)." in result.stdout
+    assert portal.client.get("/", follow_redirects=False).status_code == 303
+    actions = portal.run(AuditEvent.select(AuditEvent.action).run)
+    assert {"action": "sessions_ended"} in actions
+
+
+def test_check_config_names_the_bad_variable(database_url: str, idp_issuer: str) -> None:
+    env = portal_env(
+        database_url, idp_issuer, "http://127.0.0.1:8000", PORTAL_SESSION_SECRET="too-short"
+    )
+    result = run_cli("check-config", env=env)
+    assert result.returncode == 2
+    assert "PORTAL_SESSION_SECRET must be at least 32 characters" in result.stderr
+
+
+def test_check_config_reports_areas_and_database(database_url: str, idp_issuer: str) -> None:
+    env = portal_env(database_url, idp_issuer, "http://127.0.0.1:8000", PORTAL_AREAS="derby")
+    result = run_cli("check-config", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "areas:      Derby City" in result.stdout
+    assert "database reachable: yes" in result.stdout
+    assert "secret" not in result.stdout.lower()
+
+
+def test_migrate_is_idempotent(database_url: str) -> None:
+    result = run_cli("migrate", env={"PORTAL_DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    assert "No migrations need to be run" in result.stdout
