@@ -183,7 +183,9 @@ def test_refusal_is_audited_with_the_user(portal: Portal) -> None:
     assert len(rows) == 1 and rows[0]["actor_label"].startswith("Hannah Ashworth")
 
 
-def test_on_https_cookies_use_the_host_prefix_and_hsts_is_sent(database_url: str, idp_issuer: str) -> None:
+def test_on_https_cookies_use_the_host_prefix_and_hsts_is_sent(
+    database_url: str, idp_issuer: str
+) -> None:
     from litestar.testing import TestClient
 
     from portal.app import create_app
