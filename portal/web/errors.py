@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import (
@@ -95,7 +97,24 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return render_error(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("Database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path)
+    return render_error(
+        request,
+        503,
+        message="The portal cannot reach its database just now. Nothing was half-saved: "
+        "if a page did not confirm your change, it was not made. Try again in a few minutes.",
+    )
+
+
 EXCEPTION_HANDLERS = {
+    ConnectionError: database_unavailable,  # refused or reset
+    TimeoutError: database_unavailable,
+    sqlite3.OperationalError: database_unavailable,  # locked beyond the busy timeout, disk I/O
+    asyncpg.PostgresConnectionError: database_unavailable,
+    asyncpg.exceptions.CannotConnectNowError: database_unavailable,
+    asyncpg.exceptions.QueryCanceledError: database_unavailable,  # statement_timeout
+
     NotAuthorizedException: not_authorized,
     PermissionDeniedException: permission_denied,
     HTTPException: http_exception,

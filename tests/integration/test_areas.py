@@ -64,3 +64,6 @@ def test_readyz_reports_503_when_the_database_is_unreachable(idp_issuer: str) ->
     with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
+        page = client.get("/login", follow_redirects=False)
+        assert page.status_code == 503
+        assert "cannot reach its database" in page.text and "Traceback" not in page.text
