@@ -45,8 +45,19 @@ const SERVICE_NAME = 'Development identity provider';
 // ---------------------------------------------------------------- accounts --
 
 const ACCOUNTS = JSON.parse(readFileSync(ACCOUNTS_FILE, 'utf8'));
+for (const a of ACCOUNTS) {
+  for (const key of ['username', 'sub', 'given_name', 'family_name', 'name', 'email', 'organisation']) {
+    if (typeof a[key] !== 'string' || !a[key]) throw new Error(`${ACCOUNTS_FILE}: account needs a "${key}" string: ${JSON.stringify(a)}`);
+  }
+  if (!Array.isArray(a.roles) || !a.roles.every((r) => typeof r === 'string')) {
+    throw new Error(`${ACCOUNTS_FILE}: "roles" must be an array of strings for ${a.username}`);
+  }
+}
 const bySub = new Map(ACCOUNTS.map((a) => [a.sub, a]));
 const byUsername = new Map(ACCOUNTS.map((a) => [a.username.toLowerCase(), a]));
+if (bySub.size !== ACCOUNTS.length || byUsername.size !== ACCOUNTS.length) {
+  throw new Error(`${ACCOUNTS_FILE}: usernames and subs must be unique`);
+}
 
 async function findAccount(ctx, sub) {
   const account = bySub.get(sub);
@@ -88,6 +99,7 @@ a:visited{color:#4c2c92}
 a:hover{color:#003078}
 a:focus{outline:3px solid transparent;color:#0b0c0c;background:#fd0;box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}
 .inset{border-left:10px solid #b1b4b6;padding:15px;margin:0 0 30px}
+.inset p{margin:0}
 .field{margin:0 0 30px}
 .field--error{border-left:5px solid #d4351c;padding-left:15px}
 label{display:block;font-weight:700;margin:0 0 5px}
@@ -107,7 +119,8 @@ button:focus{outline:3px solid transparent;border-color:#fd0;background:#fd0;col
 .error-summary a:focus{color:#0b0c0c}
 table{border-collapse:collapse;width:100%;font-size:16px;margin:0 0 20px}
 caption{text-align:left;font-weight:700;font-size:24px;margin:0 0 15px}
-th,td{text-align:left;vertical-align:top;padding:10px 15px 10px 0;border-bottom:1px solid #b1b4b6}
+th,td{text-align:left;vertical-align:top;padding:10px 15px 10px 0;border-bottom:1px solid #b1b4b6;overflow-wrap:anywhere}
+@media (max-width:640px){body{font-size:16px}h1{font-size:27px}table,thead,tbody,tr,th,td{display:block}thead tr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}tr{border-bottom:1px solid #b1b4b6;padding:10px 0}td{border:0;padding:2px 0}td[data-label]::before{content:attr(data-label) ": ";font-weight:700}}
 code{font-family:"Courier New",Courier,monospace;font-size:0.95em;background:#f3f2f1;padding:0 3px}
 .visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;padding:0!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;border:0!important;white-space:nowrap!important}
 `;
@@ -133,11 +146,11 @@ ${body}
 }
 
 function accountsTable() {
-  const rows = ACCOUNTS.map((a) => `<tr><td><code>${esc(a.username)}</code></td><td>${esc(a.name)}</td>`
-    + `<td>${esc(a.job_title)}</td><td>${esc(a.organisation)}</td>`
-    + `<td>${a.roles.length ? a.roles.map((r) => `<code>${esc(r)}</code>`).join(', ') : 'None'}</td></tr>`).join('\n');
+  const rows = ACCOUNTS.map((a) => `<tr><td data-label="Username"><code>${esc(a.username)}</code></td>`
+    + `<td data-label="Name">${esc(a.name)}</td><td data-label="Job title">${esc(a.job_title || '')}</td>`
+    + `<td data-label="Organisation">${esc(a.organisation)}</td><td data-label="Roles">${a.roles.length ? a.roles.map((r) => `<code>${esc(r)}</code>`).join(', ') : 'None'}</td></tr>`).join('\n');
   return `<table>
-<caption>Demo accounts</caption>
+<caption class="visually-hidden">Demo accounts</caption>
 <thead><tr><th scope="col">Username</th><th scope="col">Name</th><th scope="col">Job title</th><th scope="col">Organisation</th><th scope="col">Roles</th></tr></thead>
 <tbody>
 ${rows}
@@ -359,6 +372,7 @@ provider.use(async (ctx, next) => {
       body: `<h1>${esc(SERVICE_NAME)}</h1>
 <p>An OpenID Provider for developing and testing ${esc(CLIENT_NAME)}. Never use it in production.</p>
 <p>Discovery document: <a href="/.well-known/openid-configuration">/.well-known/openid-configuration</a></p>
+<h2>Demo accounts</h2>
 <p>Every demo account's password is <code>${esc(DEMO_PASSWORD)}</code>.</p>
 ${accountsTable()}`,
     });
