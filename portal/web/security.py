@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import urlsplit
 from typing import Any
 
 from litestar import Request
@@ -26,7 +27,9 @@ def csp_nonce(scope: Scope) -> str:
     return str(state["csp_nonce"])
 
 
-def content_security_policy(nonce: str | None) -> str:
+def content_security_policy(nonce: str | None, identity_provider: str) -> str:
+    """form-action names the identity provider too: signing out POSTs here and is
+    redirected there, and browsers apply form-action to that redirect."""
     script = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
     return "; ".join(
         [
@@ -39,7 +42,7 @@ def content_security_policy(nonce: str | None) -> str:
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
-            "form-action 'self'",
+            f"form-action 'self' {identity_provider}",
         ]
     )
 
@@ -47,12 +50,15 @@ def content_security_policy(nonce: str | None) -> str:
 def security_headers_hook(settings: Settings) -> Any:
     """A before_send hook: it sees every response, 404s for unknown paths included."""
 
+    parts = urlsplit(settings.oidc_issuer)
+    provider_origin = f"{parts.scheme}://{parts.netloc}"
+
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
         headers = MutableScopeHeaders.from_message(message)
         nonce = scope.get("state", {}).get("csp_nonce")
-        headers["Content-Security-Policy"] = content_security_policy(nonce)
+        headers["Content-Security-Policy"] = content_security_policy(nonce, provider_origin)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Referrer-Policy"] = "no-referrer"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
