@@ -1,16 +1,17 @@
 # Early Help Portal. `make help` lists the targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-UV ?= uv
+# pip-installed uv may not be on PATH until the shell rehashes: fall back to the module.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_RUN := $(UV) run --frozen
 
 .PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 install: ## Install what is missing: uv, Python packages from uv.lock, npm packages
-	@command -v $(UV) >/dev/null || python3 -m pip install --quiet "uv==0.13.8"
+	@command -v uv >/dev/null || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.8"
 	$(UV) sync --frozen --quiet
 	@[ -d node_modules ] || npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@[ -d devidp/node_modules ] || npm ci --prefix devidp --no-audit --no-fund --loglevel=error
