@@ -18,7 +18,7 @@ from litestar.template.config import TemplateConfig
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
-from portal.plugins import build_plugin_manager, call_per_area, enabled_areas
+from portal.plugins import build_plugin_manager, call_per_area
 from portal.settings import Settings
 from portal.tables import CORE_TABLES
 from portal.web.errors import EXCEPTION_HANDLERS
@@ -64,7 +64,6 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         ]
 
     templates.register_template_callable("plugin_navigation", navigation)
-    templates.engine.globals["enabled_areas"] = enabled_areas(plugin_manager)
 
     area_routers = [
         Router(path=f"/{slug}", route_handlers=list(handlers))
@@ -97,7 +96,8 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         lifespan=[lifespan],
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
-            loggers={"authlib": {"level": "INFO"}, "httpx": {"level": "WARNING"}},
+            # authlib logs the PKCE verifier at DEBUG; httpx2 logs every URL at INFO.
+            loggers={"authlib": {"level": "INFO"}, "httpx2": {"level": "WARNING"}},
             log_exceptions="never",
         ),
         state=State(

@@ -43,8 +43,15 @@ def _oidc(request: Request[Any, Any, Any]) -> OidcClient:
 
 
 def _safe_return_path(candidate: str | None) -> str:
-    """Only a path on this site: '/x' but never '//evil.example' or '/\\evil'."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+    """Only a path on this site: '/x' but never '//evil.example', '/\\evil' or a path
+    hiding control characters (browsers drop tabs and newlines from URLs)."""
+    if (
+        not candidate
+        or not candidate.startswith("/")
+        or candidate.startswith("//")
+        or "\\" in candidate
+        or not candidate.isprintable()
+    ):
         return "/"
     return candidate[:500]
 

@@ -98,7 +98,9 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
 
 
 def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.error("Database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path)
+    log.error(
+        "Database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path
+    )
     return render_error(
         request,
         503,
@@ -114,7 +116,6 @@ EXCEPTION_HANDLERS = {
     asyncpg.PostgresConnectionError: database_unavailable,
     asyncpg.exceptions.CannotConnectNowError: database_unavailable,
     asyncpg.exceptions.QueryCanceledError: database_unavailable,  # statement_timeout
-
     NotAuthorizedException: not_authorized,
     PermissionDeniedException: permission_denied,
     HTTPException: http_exception,
