@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
 
-from tests.support.processes import migrate, start_idp
+from tests.support.processes import migrate, migrated_sqlite, start_idp
+
+T = TypeVar("T")
 
 # Every base URL the tests run a portal at must be registered with the provider.
 TEST_CLIENT_BASE = "http://127.0.0.1:8000"
-E2E_BASE_PORT_FILE = "e2e_port"
 
 
 def postgres_admin_url() -> str:
@@ -41,9 +44,7 @@ def idp_issuer(e2e_port: int) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite'}"
-    migrate(url)
-    return url
+    return migrated_sqlite(tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +61,7 @@ def postgres_url() -> Iterator[str]:
             await connection.close()
 
     try:
-        asyncio.run(run(f'CREATE DATABASE "{name}"'))
+        in_fresh_loop(run(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError) as error:
         pytest.fail(
             f"PostgreSQL is required for these tests and is not reachable at {admin}: {error}"
@@ -68,7 +69,7 @@ def postgres_url() -> Iterator[str]:
     url = admin.rsplit("/", 1)[0] + f"/{name}"
     migrate(url)
     yield url
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    in_fresh_loop(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
@@ -76,7 +77,16 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(f"{request.param}_url"))
 
 
+def in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on its own thread and loop: Playwright's sync API keeps an
+    event loop running on the main thread, where asyncio.run() would refuse."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if Path(str(item.fspath)).parts[-2] == "e2e":
-            item.add_marker(pytest.mark.e2e)
+    """Mark browser tests and run them last: the quick layers report first."""
+    browser = [item for item in items if Path(str(item.fspath)).parts[-2] == "e2e"]
+    for item in browser:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in browser] + browser

@@ -60,7 +60,9 @@ def security_headers_hook(settings: Settings) -> Any:
         nonce = scope.get("state", {}).get("csp_nonce")
         headers["Content-Security-Policy"] = content_security_policy(nonce, provider_origin)
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: under no-referrer a browser's form POST says
+        # "Origin: null", which the CSRF origin check would (rightly) refuse.
+        headers["Referrer-Policy"] = "same-origin"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         headers["X-Frame-Options"] = "DENY"

@@ -7,15 +7,15 @@ Playwright cannot download browsers here, so Debian's /usr/bin/chromium is used.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from tests.support.processes import ROOT, Process, migrate, portal_env
+from tests.support.processes import ROOT, Process, migrated_sqlite, portal_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,6 +31,9 @@ AXE_SOURCE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DEMO_PASSWORD = "demo-password"
 
+# Browser contexts made with JavaScript turned off (axe is run differently there).
+_CONTEXTS_WITHOUT_JS: set[BrowserContext] = set()
+
 # Playwright's own waits (expect, clicks, navigations): generous for a 2-core machine,
 # short enough that a broken page fails quickly.
 expect.set_options(timeout=10_000)
@@ -42,9 +45,7 @@ expect.set_options(timeout=10_000)
 @pytest.fixture(scope="session")
 def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A fresh SQLite database for the browser tests only, migrated by `portal migrate`."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'portal.sqlite'}"
-    migrate(url)
-    return url
+    return migrated_sqlite(tmp_path_factory.mktemp("e2e-db"))
 
 
 @pytest.fixture(scope="session")
@@ -106,46 +107,88 @@ def page(browser: Browser) -> Iterator[Page]:
 def page_without_js(browser: Browser) -> Iterator[Page]:
     """A page in a fresh context with JavaScript turned off (progressive enhancement)."""
     context = _new_context(browser, java_script_enabled=False)
+    _CONTEXTS_WITHOUT_JS.add(context)
     yield context.new_page()
+    _CONTEXTS_WITHOUT_JS.discard(context)
     context.close()
 
 
 # ------------------------------------------------------------ accessibility --
 
 
+@functools.cache
 def _axe_source() -> str:
-    return Path(AXE_SOURCE_PATH).read_text(encoding="utf-8")
+    return AXE_SOURCE_PATH.read_text(encoding="utf-8")
 
 
 def check_accessibility(page: Page) -> None:
     """Run axe-core on the page as it is now; fail on ANY WCAG 2.2 A/AA violation.
 
     How axe gets into the page under the portal's strict Content-Security-Policy
-    (`script-src 'self' 'nonce-…'`, no 'unsafe-inline', no 'unsafe-eval'):
-    `page.add_script_tag(content=…)` would add an inline <script> that the CSP
-    blocks, and `eval` inside the page is blocked too. `page.evaluate(source)`
-    is different: Playwright sends it over the DevTools protocol
-    (Runtime.evaluate), which the page's CSP does not govern — the same way
-    DevTools' console works on a CSP-protected page. So the axe source is
-    evaluated as a script in the page's main world, and then `axe.run` is called.
-    No `bypass_csp` is needed, so the page under test keeps its real CSP (which
-    the console test relies on).
+    (`script-src 'self' 'nonce-…'`: no 'unsafe-inline', no 'unsafe-eval'):
+    `page.add_script_tag(content=…)` would add an inline <script>, which that CSP
+    blocks, and calling `eval` inside the page is blocked too. `page.evaluate(src)`
+    is different: Playwright sends the source over the DevTools protocol
+    (Runtime.evaluate), which a page's CSP does not govern (as DevTools' console
+    works on any page). So the axe source is evaluated as a script in the page's
+    main world, then `axe.run` is called. No `bypass_csp` is needed and the page
+    under test keeps its real CSP, which the console-error test relies on.
 
-    With JavaScript turned off in the context, Playwright's evaluate still works
-    (it is the page's own scripts that are disabled), so pages seen without
-    JavaScript are checked too.
+    Pages in a context with JavaScript turned off need one more step: evaluate
+    still runs there, but timers never fire, and axe.run waits on setTimeout, so
+    it would hang for ever. For those pages the DOM the browser built (which no
+    script has touched) is served again at the same URL to a JavaScript-enabled
+    page with `Content-Security-Policy: script-src 'none'`, so the page's own
+    scripts still do not run while its stylesheets, fonts and images load as
+    normal; axe is run there in the same way.
     """
-    loaded = page.evaluate("() => typeof window.axe !== 'undefined'")
-    if not loaded:
-        # The source is a script, not a function: evaluate it whole, then confirm.
+    if page.context in _CONTEXTS_WITHOUT_JS:
+        _check_snapshot_without_js(page)
+    else:
+        _run_axe(page, page.url)
+
+
+def _check_snapshot_without_js(page: Page) -> None:
+    url, html = page.url, page.content()
+    browser = page.context.browser
+    assert browser is not None
+    context = _new_context(browser, java_script_enabled=True)
+    try:
+        twin = context.new_page()
+        twin.route(
+            lambda address: address == url,  # a predicate: URLs with "?" are not globs
+            lambda route: route.fulfill(
+                status=200,
+                content_type="text/html; charset=utf-8",
+                headers={"Content-Security-Policy": "script-src 'none'"},
+                body=html,
+            ),
+        )
+        twin.goto(url)
+        assert twin.evaluate("() => document.body.classList.contains('js-enabled')") is False
+        _run_axe(twin, f"{url} (JavaScript off)")
+    finally:
+        context.close()
+
+
+def _run_axe(page: Page, where: str) -> None:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # The source is a script, not a function: Playwright evaluates it whole.
         page.evaluate(_axe_source())
         assert page.evaluate("() => typeof window.axe !== 'undefined'"), "axe-core did not load"
-    results = page.evaluate(
+    violations = page.evaluate(
         """async (tags) => {
-            const results = await axe.run(document, {
-                runOnly: {type: "tag", values: tags},
-                resultTypes: ["violations"],
+            // evaluate has no time limit of its own: never wait for ever.
+            const timeUp = new Promise((_, reject) => {
+                setTimeout(() => reject(new Error("axe.run took over 30 seconds")), 30000);
             });
+            const results = await Promise.race([
+                axe.run(document, {
+                    runOnly: {type: "tag", values: tags},
+                    resultTypes: ["violations"],
+                }),
+                timeUp,
+            ]);
             return results.violations.map((v) => ({
                 id: v.id,
                 impact: v.impact,
@@ -156,9 +199,9 @@ def check_accessibility(page: Page) -> None:
         }""",
         AXE_TAGS,
     )
-    if results:
-        lines = [f"axe found {len(results)} accessibility violation(s) on {page.url}:"]
-        for violation in results:
+    if violations:
+        lines = [f"axe found {len(violations)} accessibility violation(s) on {where}:"]
+        for violation in violations:
             lines.append(
                 f"- {violation['id']} ({violation['impact']}): {violation['help']}"
                 f" <{violation['helpUrl']}>"
@@ -171,10 +214,6 @@ def check_accessibility(page: Page) -> None:
 
 
 # ------------------------------------------------------------------ sign-in --
-
-
-def on_provider(page: Page, idp_issuer: str) -> bool:
-    return page.url.startswith(idp_issuer + "/")
 
 
 def fill_provider_sign_in(page: Page, username: str) -> None:

@@ -84,7 +84,7 @@ def test_csrf_header_from_htmx_is_accepted(portal: Portal) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}],
+    [{"Origin": "https://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}],
 )
 def test_cross_site_unsafe_request_is_refused_even_with_a_valid_token(
     portal: Portal, headers: dict[str, str]
@@ -122,7 +122,7 @@ def test_security_headers_on_pages_errors_and_static_files(portal: Portal) -> No
         # the identity provider too: sign-out's POST is redirected there
         assert f"form-action 'self' {portal.settings.oidc_issuer};" in csp + ";"
         assert headers["x-content-type-options"] == "nosniff"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
         assert headers["cross-origin-opener-policy"] == "same-origin"
         if not path.startswith("/static"):
             assert headers["cache-control"] == "no-store"
