@@ -52,6 +52,7 @@ class Settings:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     environment: str = "production"
+    log_tracebacks: bool = False  # off in production: exception text may hold personal data
 
     @property
     def is_https(self) -> bool:
@@ -104,6 +105,8 @@ class Settings:
             environment=_choice(
                 env, "PORTAL_ENVIRONMENT", "production", ("production", "development", "test")
             ),
+            log_tracebacks=_choice(env, "PORTAL_LOG_TRACEBACKS", "false", ("true", "false"))
+            == "true",
         )
 
 

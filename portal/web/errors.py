@@ -80,26 +80,26 @@ def permission_denied(
 def http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if status >= 500:
-        log.error("HTTP %s on %s %s", status, request.method, request.url.path)
+        log.error("HTTP %s on %s %r", status, request.method, request.url.path)
     message = str(exc.detail) if status in (400, 413, 429) else ""
     return render_error(request, status, message=message)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    # Type and route only: the exception text could hold a child's details.
+    # Type and route only, by default: the exception text could hold a child's details.
     log.error(
-        "Unhandled %s on %s %s",
+        "Unhandled %s on %s %r",
         type(exc).__name__,
         request.method,
         request.url.path,
-        exc_info=request.app.debug or bool(__import__("os").environ.get("PORTAL_DEBUG_TRACEBACKS")),
+        exc_info=request.app.state.settings.log_tracebacks,
     )
     return render_error(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error(
-        "Database unavailable (%s) on %s %s", type(exc).__name__, request.method, request.url.path
+        "Database unavailable (%s) on %s %r", type(exc).__name__, request.method, request.url.path
     )
     return render_error(
         request,

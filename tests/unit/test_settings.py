@@ -47,6 +47,7 @@ def test_good_settings_load_with_defaults() -> None:
             "PORTAL_SESSION_ABSOLUTE_HOURS must be between 1 and 12",
         ),
         ("PORTAL_ENVIRONMENT", "staging", "PORTAL_ENVIRONMENT must be one of"),
+        ("PORTAL_LOG_TRACEBACKS", "yes", "PORTAL_LOG_TRACEBACKS must be one of: true, false"),
     ],
 )
 def test_bad_settings_name_the_variable(name: str, value: str, message: str) -> None:
