@@ -85,7 +85,7 @@ async def _migrate(database_url: str) -> int:
     return 0 if result.success else 1
 
 
-async def _connected(database_url: str) -> None:
+async def _bind_database(database_url: str) -> None:
     from portal.db import bind_tables, engine_from_url
     from portal.tables import CORE_TABLES
 
@@ -111,7 +111,7 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
     assigned before they first sign in. Sign-in refreshes them from the IdP."""
     from portal.auth.service import upsert_user
 
-    await _connected(settings.database_url)
+    await _bind_database(settings.database_url)
     accounts = json.loads(accounts_file.read_text())
     for account in accounts:
         claims = {"iss": issuer, **account}
@@ -124,7 +124,7 @@ async def _end_sessions(database_url: str, user_id: int) -> int:
     from portal.audit import service as audit
     from portal.auth.service import end_user_sessions
 
-    await _connected(database_url)
+    await _bind_database(database_url)
     ended = await end_user_sessions(user_id)
     await audit.record(
         "sessions_ended", "success", actor_label="portal CLI", record_type="user", record_id=user_id

@@ -110,8 +110,8 @@ async def callback(
             request, 400, message="The sign-in service did not sign you in. Sign in again."
         )
     try:
-        id_token = await oidc.exchange_code(code=code, code_verifier=attempt.code_verifier)
-        claims = await oidc.verify_id_token(id_token, nonce=attempt.nonce)
+        id_token = await oidc.exchange_code(code=code, code_verifier=attempt["code_verifier"])
+        claims = await oidc.verify_id_token(id_token, nonce=attempt["nonce"])
     except OidcError as failure:
         log.warning("Sign-in refused: %s", failure)
         await audit.record("sign_in", "failure", reason=str(failure))
@@ -137,7 +137,7 @@ async def callback(
     engine = request.app.state.engine
     token = await service.start_session(engine, user.id, id_token, replaces=old)
     await audit.record("sign_in", "success", actor=user)
-    response = Redirect(_safe_return_path(attempt.return_to), status_code=303)
+    response = Redirect(_safe_return_path(attempt["return_to"]), status_code=303)
     response.set_cookie(_cookie(settings, SESSION_COOKIE, token))
     return response
 

@@ -119,22 +119,25 @@ async def start_login_attempt(browser_token: str, return_to: str) -> tuple[str, 
     return state, nonce, verifier
 
 
-async def take_login_attempt(state: str, browser_token: str) -> LoginAttempt | None:
-    """The attempt this browser started with this state, consumed so it can't be replayed."""
-    attempt = await LoginAttempt.objects().get(
-        (LoginAttempt.state_hash == hash_token(state))
-        & (LoginAttempt.browser_hash == hash_token(browser_token))
+async def take_login_attempt(state: str, browser_token: str) -> dict[str, Any] | None:
+    """The attempt this browser started with this state, deleted in the same statement,
+    so a replayed (or concurrently repeated) callback finds nothing."""
+    taken = (
+        await LoginAttempt.delete()
+        .where(
+            (LoginAttempt.state_hash == hash_token(state))
+            & (LoginAttempt.browser_hash == hash_token(browser_token))
+        )
+        .returning(
+            LoginAttempt.nonce,
+            LoginAttempt.code_verifier,
+            LoginAttempt.return_to,
+            LoginAttempt.created_at,
+        )
     )
-    if attempt is None:
+    if not taken or taken[0]["created_at"] < now_utc() - LOGIN_ATTEMPT_LIFETIME:
         return None
-    deleted = (
-        await LoginAttempt.delete().where(LoginAttempt.id == attempt.id).returning(LoginAttempt.id)
-    )
-    if not deleted:  # a parallel callback took it first
-        return None
-    if attempt.created_at < now_utc() - LOGIN_ATTEMPT_LIFETIME:
-        return None
-    return attempt
+    return taken[0]  # type: ignore[no-any-return]
 
 
 async def start_session(engine: Engine, user_id: int, id_token: str, replaces: str | None) -> str:  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from portal.audit.tables import AuditEvent
 from portal.auth.service import hash_token, now_utc
-from portal.auth.tables import PortalSession, PortalUser
+from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from tests.integration.conftest import Portal
 from tests.support.signin import complete_at_idp
 
@@ -160,3 +160,17 @@ def test_return_path_after_sign_in_is_local_only(portal: Portal) -> None:
     assert portal.finish_sign_in(callback).headers["location"] == "/"
     response = portal.client.get("/derby/", follow_redirects=False)
     assert response.status_code == 200
+
+
+def test_a_sign_in_left_open_over_ten_minutes_is_refused(portal: Portal) -> None:
+    authorize_url = portal.start_sign_in()
+
+    async def age() -> None:
+        await LoginAttempt.update(
+            {LoginAttempt.created_at: now_utc() - timedelta(minutes=11)}, force=True
+        )
+
+    portal.run(age)
+    response = portal.finish_sign_in(complete_at_idp(authorize_url, "derby.school"))
+    assert response.status_code == 400
+    assert portal.run(PortalSession.count) == 0

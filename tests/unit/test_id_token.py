@@ -90,8 +90,8 @@ def provider() -> Iterator[Provider]:
     instance.server.server_close()
 
 
-def verify(provider: Provider, token: str, nonce: str = NONCE) -> dict[str, Any]:
-    settings = Settings.from_env(
+def settings_for(provider: Provider) -> Settings:
+    return Settings.from_env(
         {
             "PORTAL_OIDC_ISSUER": provider.issuer,
             "PORTAL_OIDC_CLIENT_ID": CLIENT_ID,
@@ -100,8 +100,10 @@ def verify(provider: Provider, token: str, nonce: str = NONCE) -> dict[str, Any]
         }
     )
 
+
+def verify(provider: Provider, token: str, nonce: str = NONCE) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
-        client = OidcClient(settings)
+        client = OidcClient(settings_for(provider))
         try:
             return await client.verify_id_token(token, nonce=nonce)
         finally:
@@ -175,15 +177,7 @@ def test_rotated_key_is_picked_up_by_refetching(provider: Provider) -> None:
     rotated = RSAKey.generate_key(2048, parameters={"kid": "key-2"})
 
     async def run() -> None:
-        settings = Settings.from_env(
-            {
-                "PORTAL_OIDC_ISSUER": provider.issuer,
-                "PORTAL_OIDC_CLIENT_ID": CLIENT_ID,
-                "PORTAL_OIDC_CLIENT_SECRET": "s",
-                "PORTAL_SESSION_SECRET": "x" * 40,
-            }
-        )
-        client = OidcClient(settings)
+        client = OidcClient(settings_for(provider))
         try:
             await client.verify_id_token(settings_token, nonce=NONCE)
             provider.keys.append(rotated)
