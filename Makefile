@@ -35,10 +35,10 @@ test-e2e: install ## Browser tests in Chromium
 	bash scripts/ensure-chromium.sh
 	$(UV_RUN) pytest tests/e2e
 
-lint: install ## ruff check, ruff format --check, mypy
+lint: install ## ruff check, ruff format --check, mypy (strict, tests included)
 	$(UV_RUN) ruff check .
 	$(UV_RUN) ruff format --check .
-	$(UV_RUN) mypy portal plugins
+	$(UV_RUN) mypy portal plugins tests
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(UV_RUN) ruff format .

@@ -26,7 +26,9 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 def test_end_sessions_signs_a_user_out_everywhere(portal: Portal) -> None:
     portal.sign_in("derby.school")
-    user_id = portal.run(PortalUser.select(PortalUser.id).first().run)["id"]
+    user = portal.run(PortalUser.select(PortalUser.id).first().run)
+    assert user is not None
+    user_id = user["id"]
     env = portal_env(
         portal.settings.database_url, portal.settings.oidc_issuer, portal.settings.base_url
     )

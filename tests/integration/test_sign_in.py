@@ -32,6 +32,7 @@ def test_sign_in_creates_user_keyed_on_issuer_and_subject_and_shows_home(portal:
     assert "Hannah Ashworth" in home.text
     assert "Worried a child is at risk of significant harm?" in home.text
     user = portal.run(PortalUser.objects().first)
+    assert user is not None
     assert user.identity_key == f"{portal.settings.oidc_issuer} demo-0001"
     assert user.roles == "derby.practitioner"
     assert user.organisation.startswith("Oakfield Lane Primary School")
