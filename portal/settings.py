@@ -59,10 +59,6 @@ class Settings:
         return self.base_url.startswith("https://")
 
     @property
-    def base_host(self) -> str:
-        return urlsplit(self.base_url).hostname or ""
-
-    @property
     def allowed_hosts(self) -> list[str]:
         """Host header values this deployment answers to; anything else gets a 400."""
         parts = urlsplit(self.base_url)

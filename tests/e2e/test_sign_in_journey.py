@@ -81,7 +81,7 @@ def test_practitioner_signs_in_and_every_page_is_accessible(page: Page, base_url
             expect(phone).to_have_attribute("href", "tel:" + contact.phone.replace(" ", ""))
     check_accessibility(page)
 
-    # The service navigation. (Its <nav> is labelled "Menu", govuk-frontend's default.)
+    # The service navigation (its <nav> is labelled "Portal").
     navigation = page.locator(".govuk-service-navigation").get_by_role("navigation")
     navigation.get_by_role("link", name="Derby", exact=True).click()
     expect(page).to_have_url(base_url + "/derby/")
@@ -235,3 +235,16 @@ def test_service_navigation_marks_the_current_page(page: Page, base_url: str) ->
 
     derby = navigation.get_by_role("link", name="Derby", exact=True)
     expect(derby).to_have_attribute("aria-current", "true", timeout=2_000)
+
+
+def test_derbyshire_page_is_accessible_and_derby_is_refused(page: Page, base_url: str) -> None:
+    sign_in(page, base_url, "derbyshire.senior", check_pages=False)
+    page.get_by_role("link", name="Derbyshire", exact=True).click()
+    expect(page).to_have_url(base_url + "/derbyshire/")
+    expect(page.get_by_role("heading", level=1, name="Early help in Derbyshire")).to_be_visible()
+    check_accessibility(page)
+    page.goto(base_url + "/derby/")
+    expect(
+        page.get_by_role("heading", level=1, name="You do not have access to this page")
+    ).to_be_visible()
+    check_accessibility(page)
