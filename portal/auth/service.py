@@ -31,6 +31,7 @@ class CurrentUser:
     email: str
     organisation: str
     roles: frozenset[str]
+    identity_key: str = ""  # "<iss> <sub>", recorded in the audit trail
 
     @property
     def areas(self) -> frozenset[str]:
@@ -101,6 +102,7 @@ def current_user_from(user: PortalUser) -> CurrentUser:
         email=user.email,
         organisation=user.organisation,
         roles=frozenset(user.roles.split()),
+        identity_key=user.identity_key,
     )
 
 
