@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo-data, check-config, end-sessions."""
+"""The `portal` command: serve, migrate, demo-data, check-config, end-sessions, audit."""
 
 from __future__ import annotations
 
@@ -31,12 +31,18 @@ def main(argv: list[str] | None = None) -> int:
     end = commands.add_parser("end-sessions", help="sign a user out everywhere")
     end.add_argument("user_id", type=int)
 
+    audit = commands.add_parser("audit", help="work with the audit trail")
+    audit_actions = audit.add_subparsers(dest="audit_action", required=True)
+    audit_actions.add_parser("verify", help="check the audit trail's hash chain")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "migrate":
             return asyncio.run(_migrate(database_url_from_env()))
         if args.command == "end-sessions":
             return asyncio.run(_end_sessions(database_url_from_env(), args.user_id))
+        if args.command == "audit" and args.audit_action == "verify":
+            return asyncio.run(_audit_verify(database_url_from_env()))
         settings = Settings.from_env()
         if args.command == "serve":
             return _serve(settings, args.host, args.port, args.workers)
@@ -117,6 +123,10 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
         claims = {"iss": issuer, **account}
         await upsert_user(claims, settings, signing_in=False)
     print(f"Loaded {len(accounts)} fictional demo accounts.")
+    from portal.demo import load_demo_families
+
+    added = await load_demo_families(issuer)
+    print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
     return 0
 
 
@@ -130,6 +140,26 @@ async def _end_sessions(database_url: str, user_id: int) -> int:
         "sessions_ended", "success", actor_label="portal CLI", record_type="user", record_id=user_id
     )
     print(f"Ended {ended} session(s).")
+    return 0
+
+
+async def _audit_verify(database_url: str) -> int:
+    from portal.audit.chain import check_chain
+    from portal.db import bind_tables, close_pool, engine_from_url, open_pool
+    from portal.tables import CORE_TABLES
+
+    engine = engine_from_url(database_url)
+    bind_tables(engine, CORE_TABLES)
+    await open_pool(engine)  # one connection for every batch, not one each
+    try:
+        report = await check_chain()
+    finally:
+        await close_pool(engine)
+    if report.first_break:
+        broken = report.first_break
+        print(f"Audit trail broken at event {broken.event_id}: {broken.reason}")
+        return 1
+    print(f"Audit trail intact: {report.checked} events checked.")
     return 0
 
 

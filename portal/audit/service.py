@@ -1,13 +1,40 @@
 """Writing the audit trail. Details are JSON and must never hold a child's
-personal data or a secret: record ids and outcomes, not names."""
+personal data or a secret: record ids and outcomes, not names.
+
+Each event is chained to the one before it (portal.audit.chain). The design:
+
+- One writer at a time extends the chain. On PostgreSQL, record() takes a
+  transaction-scoped advisory lock before reading the newest event; on SQLite
+  the IMMEDIATE write transaction already holds the database's write lock.
+- The id is chosen under that lock, as the newest id + 1, and inserted
+  explicitly, so the hash can cover the id and the row is written once (the
+  database refuses UPDATE). Ids are then contiguous, so a deleted event shows
+  as a gap. The PostgreSQL serial sequence is never used: every insert goes
+  through here.
+- Should two writers ever read the same newest event (say, a caller's
+  REPEATABLE READ snapshot taken before the lock), both pick the same id and
+  the primary key refuses the second: the chain fails loudly, never forks.
+- Inside a caller's transaction, record() joins it, so the event commits or
+  rolls back with the change it describes. The lock is then held until that
+  transaction ends, serialising other audit writes: record last, and keep
+  such transactions short (statement_timeout bounds the wait).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
+
+from portal.audit.chain import GENESIS_HASH, event_hash
 from portal.audit.tables import AuditEvent
 from portal.auth.service import CurrentUser, now_utc
+from portal.db import write_transaction
+
+# Any fixed bigint, used for nothing else: names the advisory lock that
+# serialises writers to the audit chain.
+CHAIN_LOCK_KEY = 0x4155_4449_5443_4831  # "AUDITCH1"
 
 
 async def record(
@@ -23,17 +50,31 @@ async def record(
     **detail: Any,
 ) -> None:
     label = actor_label or (actor.display_name if actor else "")
-    await AuditEvent(
-        at=now_utc(),
-        actor_user_id=actor.id if actor else None,
-        actor_identity=actor.identity_key if actor else "",
-        actor_label=label[:300],
-        actor_organisation=actor.organisation[:200] if actor else "",
-        action=action,
-        outcome=outcome,
-        record_type=record_type,
-        record_id=str(record_id),
-        family_id=family_id,
-        page=page[:300],
-        detail=json.dumps(detail, sort_keys=True, default=str) if detail else "",
-    ).save()
+    values: dict[str, Any] = {
+        "at": now_utc(),
+        "actor_user_id": actor.id if actor else None,
+        "actor_identity": actor.identity_key if actor else "",
+        "actor_label": label[:300],
+        "actor_organisation": actor.organisation[:200] if actor else "",
+        "action": action,
+        "outcome": outcome,
+        "record_type": record_type,
+        "record_id": str(record_id),
+        "family_id": family_id,
+        "page": page[:300],
+        "detail": json.dumps(detail, sort_keys=True, default=str) if detail else "",
+    }
+    engine = AuditEvent._meta.db
+    # Piccolo treats a nested transaction as part of the caller's: all or nothing.
+    async with write_transaction(engine):
+        if isinstance(engine, PostgresEngine):
+            await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", CHAIN_LOCK_KEY)
+        newest = (
+            await AuditEvent.select(AuditEvent.id, AuditEvent.row_hash)
+            .order_by(AuditEvent.id, ascending=False)
+            .first()
+        )
+        values["id"] = newest["id"] + 1 if newest else 1
+        values["prev_hash"] = newest["row_hash"] if newest else GENESIS_HASH
+        values["row_hash"] = event_hash(values)
+        await AuditEvent.insert(AuditEvent(**values))

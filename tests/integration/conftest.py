@@ -11,10 +11,13 @@ from typing import Any, TypeVar
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from piccolo.engine.sqlite import SQLiteEngine
 
 from portal.app import create_app
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
+from portal.db import write_transaction
+from portal.migrations.portal_0003_audit_append_only import SQLITE_BACKWARDS, SQLITE_FORWARDS
 from portal.plugins import installed_area_plugins
 from portal.settings import Settings
 from tests.conftest import TEST_CLIENT_BASE
@@ -97,7 +100,17 @@ def portal(portal_factory: Callable[..., Portal]) -> Portal:
 
 
 async def clean_tables() -> None:
-    for table in (AuditEvent, PortalSession, LoginAttempt, PortalUser):
+    # audit_event refuses DELETE (migration portal_0003). PostgreSQL's TRUNCATE
+    # skips row triggers; SQLite has none, so lift its guard for one transaction
+    # (no other connection ever sees the table unguarded).
+    engine = AuditEvent._meta.db
+    if isinstance(engine, SQLiteEngine):
+        async with write_transaction(engine):
+            for sql in (*SQLITE_BACKWARDS, "DELETE FROM audit_event", *SQLITE_FORWARDS):
+                await engine.run_ddl(sql)
+    else:
+        await engine.run_ddl("TRUNCATE audit_event")
+    for table in (PortalSession, LoginAttempt, PortalUser):
         await table.delete(force=True)
 
 
