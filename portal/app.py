@@ -15,11 +15,17 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from portal.access.controllers import ACCESS_HANDLERS, no_relationship
+from portal.access.service import NoRelationship
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
+from portal.consent.controllers import CONSENT_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
+from portal.families.controllers import FAMILY_HANDLERS
+from portal.lead.controllers import LEAD_HANDLERS
 from portal.plugins import build_plugin_manager, call_per_area
 from portal.settings import Settings
+from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.guards import require_sign_in, signed_in_user
@@ -75,6 +81,11 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         route_handlers=[
             *AUTH_HANDLERS,
             *PAGE_HANDLERS,
+            *FAMILY_HANDLERS,
+            *CONSENT_HANDLERS,
+            *SHARING_HANDLERS,
+            *LEAD_HANDLERS,
+            *ACCESS_HANDLERS,
             *area_routers,
             create_static_files_router(
                 path="/static",
@@ -87,7 +98,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         middleware=[SessionMiddleware(settings)],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={NoRelationship: no_relationship, **EXCEPTION_HANDLERS},  # type: ignore[dict-item]
         template_config=TemplateConfig(instance=templates),
         plugins=[HTMXPlugin()],
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.allowed_hosts),

@@ -38,3 +38,14 @@ class AreaDescription:
 class NavigationItem:
     text: str
     href: str
+
+
+@dataclass(frozen=True)
+class FamilyArrival:
+    """A family has moved into an area (or between its localities)."""
+
+    family_id: int
+    transfer_id: int
+    from_area: str
+    from_locality: str
+    to_locality: str

@@ -69,3 +69,11 @@ async def open_pool(engine: Engine) -> None:  # type: ignore[type-arg]
 async def close_pool(engine: Engine) -> None:  # type: ignore[type-arg]
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+
+
+def contains_ignoring_case(column: Any, pattern: str) -> Any:
+    """A case-insensitive LIKE on both databases (SQLite's LIKE already ignores
+    case, and Piccolo warns when asked for ILIKE there)."""
+    if isinstance(column._meta.table._meta.db, SQLiteEngine):
+        return column.like(pattern)
+    return column.ilike(pattern)

@@ -18,7 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
 
-    from portal.areas import AreaDescription, NavigationItem
+    from portal.areas import AreaDescription, FamilyArrival, NavigationItem
     from portal.auth.service import CurrentUser
 
 PROJECT_NAME = "portal"
@@ -47,3 +47,8 @@ def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
 def portal_template_directories() -> Sequence[Path]:
     """Return folders of templates, searched before the core's (namespace them: derby/...)."""
     raise NotImplementedError
+
+
+@hookspec
+def portal_family_arrived(arrival: FamilyArrival) -> None:
+    """Tell the receiving area a family has moved in (called on that area's plugin only)."""

@@ -2,7 +2,7 @@
 
 import pluggy
 
-from portal.areas import AreaDescription, Contact, Locality, NavigationItem
+from portal.areas import AreaDescription, Contact, FamilyArrival, Locality, NavigationItem
 from portal.auth.service import CurrentUser
 from portal.hookspecs import PROJECT_NAME
 from portal.web.guards import require_role
@@ -13,6 +13,7 @@ __all__ = [
     "AreaDescription",
     "Contact",
     "CurrentUser",
+    "FamilyArrival",
     "Locality",
     "NavigationItem",
     "hookimpl",

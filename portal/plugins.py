@@ -59,6 +59,14 @@ def call_per_area(
     return [(impl.plugin_name, impl.function(**kwargs)) for impl in reversed(implementations)]
 
 
+def call_for_area(manager: pluggy.PluginManager, slug: str, hook_name: str, **kwargs: Any) -> Any:
+    """Call one hook on one area's plugin only (None if it doesn't implement it)."""
+    for impl in getattr(manager.hook, hook_name).get_hookimpls():
+        if impl.plugin_name == slug:
+            return impl.function(**kwargs)
+    return None
+
+
 def enabled_areas(manager: pluggy.PluginManager) -> list[AreaDescription]:
     """The enabled areas, in PORTAL_AREAS order (pluggy calls plugins in reverse)."""
     by_slug = {area.slug: area for area in manager.hook.portal_describe_area()}

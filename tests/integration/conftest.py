@@ -15,11 +15,11 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from portal.app import create_app
 from portal.audit.tables import AuditEvent
-from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from portal.db import write_transaction
 from portal.migrations.portal_0003_audit_append_only import SQLITE_BACKWARDS, SQLITE_FORWARDS
 from portal.plugins import installed_area_plugins
 from portal.settings import Settings
+from portal.tables import CORE_TABLES
 from tests.conftest import TEST_CLIENT_BASE
 from tests.support import testshire
 from tests.support.processes import portal_env
@@ -110,8 +110,10 @@ async def clean_tables() -> None:
                 await engine.run_ddl(sql)
     else:
         await engine.run_ddl("TRUNCATE audit_event")
-    for table in (PortalSession, LoginAttempt, PortalUser):
-        await table.delete(force=True)
+    # Children before parents (foreign keys).
+    for table in reversed(CORE_TABLES):
+        if table is not AuditEvent:
+            await table.delete(force=True)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from portal.plugin_api import (
     AreaDescription,
     Contact,
     CurrentUser,
+    FamilyArrival,
     Locality,
     NavigationItem,
     hookimpl,
@@ -55,3 +56,11 @@ def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
 @hookimpl
 def portal_template_directories() -> Sequence[Path]:
     return [Path(__file__).parent / "templates"]
+
+
+ARRIVALS: list[FamilyArrival] = []  # what the hook was told, for tests to inspect
+
+
+@hookimpl
+def portal_family_arrived(arrival: FamilyArrival) -> None:
+    ARRIVALS.append(arrival)

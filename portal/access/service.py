@@ -1,0 +1,234 @@
+"""Who may open a family's record (DESIGN.md "Access and audit").
+
+A practitioner sees a family only through a legitimate relationship: they
+created it, lead it, are in its Team Around the Family, have been proposed as
+its lead, or hold an area-wide role in its area. Anything else is
+break-glass: a stated reason, time-limited, reviewed by the area manager.
+Roles never cross areas, and a record restricted after consent to keep it
+was withdrawn is open only to its lead practitioner and area managers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+
+from portal.access.tables import BreakGlassGrant
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.auth.tables import PortalUser
+from portal.db import write_transaction
+from portal.families.tables import Family
+from portal.lead.tables import LeadTransfer
+from portal.taf.tables import TafMember
+
+BREAK_GLASS_HOURS = 8  # one working day
+AREA_MANAGER = "area_manager"
+AUDITOR = "auditor"
+
+REASONS = {
+    "lead": "You are the lead practitioner",
+    "creator": "You recorded this family",
+    "taf": "You are in the Team Around the Family",
+    "proposed_lead": "You have been asked to become the lead practitioner",
+    "area_manager": "You are an area manager",
+    "break_glass": "Emergency access (break-glass)",
+}
+
+
+@dataclass(frozen=True)
+class FamilyAccess:
+    family: Family
+    reason: str  # a key of REASONS
+
+    @property
+    def explanation(self) -> str:
+        return REASONS[self.reason]
+
+    @property
+    def is_manager(self) -> bool:
+        return self.reason == "area_manager"
+
+
+class NoRelationship(PermissionDeniedException):
+    """A same-area user without a relationship: the page says who to contact."""
+
+    def __init__(
+        self, family: Family, *, restricted: bool = False, lead: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__("You do not have a working relationship with this family")
+        self.family = family
+        self.restricted = restricted
+        self.lead = lead  # name, organisation and email of the lead practitioner, to contact
+
+
+def is_area_manager(user: CurrentUser, area: str) -> bool:
+    return user.has_role(f"{area}.{AREA_MANAGER}")
+
+
+def can_see_access_history(user: CurrentUser, area: str) -> bool:
+    return user.has_role(f"{area}.{AREA_MANAGER}", f"{area}.{AUDITOR}")
+
+
+async def relationship(user: CurrentUser, family: Family) -> str | None:
+    """Why this user may open this family's record, or None."""
+    if family.area not in user.areas:
+        return None
+    manager = is_area_manager(user, family.area)
+    if family.restricted:
+        if family.lead_practitioner == user.id:
+            return "lead"
+        return "area_manager" if manager else None
+    if family.lead_practitioner == user.id:
+        return "lead"
+    if family.created_by == user.id:
+        return "creator"
+    if manager:
+        return "area_manager"
+    if await TafMember.exists().where(
+        (TafMember.family == family.id)
+        & (TafMember.user == user.id)
+        & TafMember.removed_at.is_null()
+    ):
+        return "taf"
+    if await LeadTransfer.exists().where(
+        (LeadTransfer.family == family.id)
+        & (LeadTransfer.to_practitioner == user.id)
+        & (LeadTransfer.status == "pending")
+    ):
+        return "proposed_lead"
+    if await active_break_glass(user, family.id):
+        return "break_glass"
+    return None
+
+
+async def active_break_glass(user: CurrentUser, family_id: int) -> bool:
+    return await BreakGlassGrant.exists().where(
+        (BreakGlassGrant.family == family_id)
+        & (BreakGlassGrant.user == user.id)
+        & (BreakGlassGrant.expires_at > now_utc())
+    )
+
+
+async def open_family(user: CurrentUser, family_id: int, page: str) -> FamilyAccess:
+    """The family, if this user may see it; every look is audited, refused or not.
+
+    Another area's family is a 404 (areas are separate tenants: an id must not
+    reveal anything); a same-area family without a relationship is a 403 that
+    says who to ask and offers break-glass."""
+    family = await Family.objects().get(Family.id == family_id)
+    if family is None or family.area not in user.areas:
+        await audit.record(
+            "family_viewed",
+            "refused",
+            actor=user,
+            record_type="family",
+            record_id=family_id,
+            page=page,
+            reason="not found" if family is None else "another area",
+        )
+        raise NotFoundException()
+    reason = await relationship(user, family)
+    if reason is None:
+        await audit.record(
+            "family_viewed",
+            "refused",
+            actor=user,
+            record_type="family",
+            record_id=family.id,
+            family_id=family.id,
+            page=page,
+            reason="restricted" if family.restricted else "no relationship",
+        )
+        lead = None
+        if family.lead_practitioner is not None and not family.restricted:
+            lead = (
+                await PortalUser.select(
+                    PortalUser.display_name, PortalUser.organisation, PortalUser.email
+                )
+                .where(PortalUser.id == family.lead_practitioner)
+                .first()
+            )
+        raise NoRelationship(family, restricted=family.restricted, lead=lead)
+    await audit.record(
+        "family_viewed",
+        "success",
+        actor=user,
+        record_type="family",
+        record_id=family.id,
+        family_id=family.id,
+        page=page,
+        access=reason,
+    )
+    return FamilyAccess(family=family, reason=reason)
+
+
+async def break_glass(user: CurrentUser, family_id: int, reason: str) -> BreakGlassGrant:
+    """Grant time-limited access for a stated reason; it goes on the manager's list."""
+    family = await Family.objects().get(Family.id == family_id)
+    if family is None or family.area not in user.areas:
+        raise NotFoundException()
+    if family.restricted:
+        raise NoRelationship(family, restricted=True)
+    engine = Family._meta.db
+    async with write_transaction(engine):
+        grant = BreakGlassGrant(
+            family=family.id,
+            user=user.id,
+            area=family.area,
+            reason=reason,
+            granted_at=now_utc(),
+            expires_at=now_utc() + timedelta(hours=BREAK_GLASS_HOURS),
+        )
+        await grant.save()
+        await audit.record(
+            "break_glass",
+            "success",
+            actor=user,
+            record_type="family",
+            record_id=family.id,
+            family_id=family.id,
+            grant=grant.id,
+        )
+    return grant
+
+
+async def break_glass_awaiting_review(areas: frozenset[str]) -> list[dict[str, Any]]:
+    return await (
+        BreakGlassGrant.select(
+            *BreakGlassGrant.all_columns(),
+            BreakGlassGrant.user.display_name.as_alias("user_name"),
+            BreakGlassGrant.user.organisation.as_alias("user_organisation"),
+        )
+        .where(BreakGlassGrant.area.is_in(list(areas)) & BreakGlassGrant.reviewed_at.is_null())
+        .order_by(BreakGlassGrant.granted_at)
+    )
+
+
+async def review_break_glass(
+    user: CurrentUser, grant_id: int, outcome: str, note: str
+) -> BreakGlassGrant:
+    grant = await BreakGlassGrant.objects().get(BreakGlassGrant.id == grant_id)
+    if grant is None or not is_area_manager(user, grant.area):
+        raise NotFoundException()
+    async with write_transaction(BreakGlassGrant._meta.db):
+        grant.reviewed_by = user.id
+        grant.reviewed_at = now_utc()
+        grant.review_outcome = outcome
+        grant.review_note = note
+        if outcome == "not_justified":
+            grant.expires_at = now_utc()  # end the access now
+        await grant.save()
+        await audit.record(
+            "break_glass_reviewed",
+            "success",
+            actor=user,
+            record_type="break_glass",
+            record_id=grant.id,
+            family_id=grant.family,
+            outcome_given=outcome,
+        )
+    return grant

@@ -1,0 +1,241 @@
+"""Fictional demo families for `make demo`: every locality of both areas,
+with the near-duplicates and look-alikes that find-before-create must handle.
+
+Everyone here is invented. Loading goes through the service layer, so the
+demo data is audited and indexed exactly as real records would be.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from portal.auth.service import CurrentUser, current_user_from
+from portal.auth.tables import PortalUser
+from portal.consent import service as consent
+from portal.families import service as families
+from portal.families.tables import Family
+from portal.lead import service as lead
+from portal.sharing import service as sharing
+
+LOCALITIES = {
+    "derby": ["north", "south", "east", "west"],
+    "derbyshire": [
+        "amber-valley",
+        "bolsover",
+        "chesterfield",
+        "derbyshire-dales",
+        "erewash",
+        "high-peak",
+        "north-east-derbyshire",
+        "south-derbyshire",
+    ],
+}
+POSTCODES = {
+    "derby": ["DE1 3QT", "DE21 4BN", "DE22 1HF", "DE23 8PL", "DE24 9AS"],
+    "derbyshire": ["S40 2LX", "DE55 7JP", "SK17 6DA", "DE7 5RG", "DE56 1QN", "S43 4TB"],
+}
+GIVEN = [
+    "Amelia",
+    "Oliver",
+    "Isla",
+    "Noah",
+    "Ava",
+    "Leo",
+    "Maya",
+    "Arlo",
+    "Zainab",
+    "Yusuf",
+    "Kacper",
+    "Zofia",
+    "Aaliyah",
+    "Tyrese",
+    "Hodan",
+    "Abdi",
+    "Ruby",
+    "Harvey",
+    "Priya",
+    "Arjun",
+    "Mei",
+    "Jun",
+    "Freya",
+    "Alfie",
+    "Esme",
+    "Theo",
+    "Layla",
+    "Reggie",
+    "Nia",
+    "Kai",
+]
+FAMILY = [
+    "Ashdown",
+    "Brackley",
+    "Chaudhry",
+    "Dunmore",
+    "Ellwood",
+    "Farrant",
+    "Gorski",
+    "Hussain",
+    "Iqbal",
+    "Jarvis",
+    "Kaczmarek",
+    "Lindqvist",
+    "Mensah",
+    "Nowak",
+    "Okonjo",
+    "Pennington",
+    "Quayle",
+    "Rahman",
+    "Stirland",
+    "Thwaite",
+    "Varga",
+    "Warsame",
+    "Yeung",
+    "Zielinski",
+]
+ADULTS = ["Sarah", "Daniel", "Aisha", "Marek", "Joanne", "Imran", "Claire", "Femi", "Agnieszka"]
+STREETS = ["Larch Road", "Meadow Close", "Brook Street", "Station Terrace", "Chapel Lane"]
+
+
+async def demo_users(issuer: str) -> dict[str, CurrentUser]:
+    users = await PortalUser.objects().where(PortalUser.issuer == issuer)
+    return {u.email.split("@")[0]: current_user_from(u) for u in users}
+
+
+async def load_demo_families(issuer: str) -> int:
+    """Load the demo families once; a second run adds nothing."""
+    if await Family.count() > 0:
+        return 0
+    users = await demo_users(issuer)
+    practitioners = {
+        "derby": [u for u in users.values() if u.has_role("derby.practitioner")],
+        "derbyshire": [u for u in users.values() if u.has_role("derbyshire.practitioner")],
+    }
+    rng = random.Random(2026)  # noqa: S311 - repeatable fiction, not security
+    made = 0
+    for area, localities in LOCALITIES.items():
+        for locality in localities:
+            for _ in range(2):
+                author = rng.choice(practitioners[area])
+                made += await _family(rng, author, area, locality, rng.choice(FAMILY))
+    made += await _near_duplicates(practitioners)
+    return made
+
+
+async def _family(
+    rng: random.Random,
+    author: CurrentUser,
+    area: str,
+    locality: str,
+    surname: str,
+    child: str | None = None,
+    born: date | None = None,
+    lead_it: bool | None = None,
+) -> int:
+    household = families.HouseholdDetails(
+        area=area,
+        locality=locality,
+        address_line_1=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        town="Derby" if area == "derby" else "Chesterfield",
+        postcode=rng.choice(POSTCODES[area]),
+    )
+    born = born or date(2010, 1, 1) + timedelta(days=rng.randint(0, 5000))
+    first = families.PersonInput(
+        given_names=child or rng.choice(GIVEN),
+        family_name=surname,
+        role="child",
+        date_of_birth=born,
+        gender=rng.choice(["female", "male"]),
+    )
+    family_id = await families.create_family(author, household, first, "")
+    family = await Family.objects().get(Family.id == family_id)
+    assert family is not None
+    await families.add_person(
+        author,
+        family,
+        families.PersonInput(
+            given_names=rng.choice(ADULTS),
+            family_name=surname,
+            role="parent_carer",
+            gender="not_known",
+        ),
+        "",
+    )
+    if lead_it if lead_it is not None else rng.random() < 0.7:
+        await lead.take_lead(author, family)
+        people = await families.people_of(family.id)
+        child_row = next(p for p in people if p.role == "child")
+        parent = next(p for p in people if p.role == "parent_carer")
+        for purpose in ("record", "assessment"):
+            await consent.record_consent(
+                author,
+                family,
+                consent.NewConsent(
+                    person_id=child_row.id,
+                    purpose=purpose,
+                    decision="given",
+                    given_by="parent_carer",
+                    given_by_name=f"{parent.given_names} {parent.family_name}",
+                    method="written",
+                    given_on=date.today() - timedelta(days=rng.randint(1, 60)),
+                ),
+                "",
+            )
+        await sharing.record_decision(
+            author,
+            family,
+            sharing.NewSharingDecision(
+                decision="shared",
+                what="The family's support needs and the plan",
+                with_agency="School nursing service",
+                why="To join the Team Around the Family",
+                basis="consent",
+                decided_on=date.today() - timedelta(days=rng.randint(1, 30)),
+            ),
+            "",
+        )
+    return 1
+
+
+async def _near_duplicates(practitioners: dict[str, list[CurrentUser]]) -> int:
+    """Records that a search with typos, nicknames or swapped dates should find,
+    and look-alikes (twins, a namesake) it must keep apart."""
+    rng = random.Random(7)  # noqa: S311 - repeatable fiction, not security
+    derby, shire = practitioners["derby"], practitioners["derbyshire"]
+    await _family(
+        rng, derby[-1], "derby", "north", "Smith-Jones", "Elizabeth", date(2016, 3, 4), lead_it=True
+    )  # try "Liz Jones", 3/4/2016
+    await _family(
+        rng, shire[0], "derbyshire", "erewash", "Kowalski", "Jack", date(2018, 9, 12), lead_it=True
+    )
+    twins = await Family.objects().order_by(Family.id, ascending=False).first()
+    assert twins is not None
+    await families.add_person(
+        shire[0],
+        twins,
+        families.PersonInput(
+            given_names="Jake",
+            family_name="Kowalski",
+            role="child",
+            date_of_birth=date(2018, 9, 12),
+            gender="male",
+        ),
+        "",
+    )  # Jack's twin: a different child
+    await _family(
+        rng,
+        shire[-1],
+        "derbyshire",
+        "chesterfield",
+        "McAllister",
+        "Katherine",
+        date(2014, 11, 2),
+        lead_it=True,
+    )  # try "Kate MacAllister"
+    await _family(
+        rng, derby[0], "derby", "west", "Smith", "Oliver", date(2015, 6, 1), lead_it=False
+    )  # a namesake of the next
+    await _family(
+        rng, shire[0], "derbyshire", "high-peak", "Smith", "Oliver", date(2012, 2, 17), lead_it=True
+    )
+    return 4

@@ -1,0 +1,125 @@
+"""Reading the family and person forms into service inputs, with GOV.UK errors."""
+
+from __future__ import annotations
+
+import re
+
+from portal.areas import AreaDescription
+from portal.families import matching
+from portal.families.service import ROLES, HouseholdDetails, PersonInput
+from portal.families.tables import Family, Person
+from portal.web.forms import Form
+
+GENDERS = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("not_known", "Not known"))
+UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
+POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
+
+
+def locality_choices(areas: list[AreaDescription]) -> list[tuple[str, str]]:
+    return [
+        (f"{area.slug}:{loc.slug}", f"{area.name}: {loc.name}" if len(areas) > 1 else loc.name)
+        for area in areas
+        for loc in area.localities
+    ]
+
+
+def read_household(form: Form, areas: list[AreaDescription]) -> HouseholdDetails | None:
+    place = form.choice(
+        "place",
+        [value for value, _ in locality_choices(areas)],
+        "Select the locality the family lives in",
+    )
+    line_1 = form.text("address_line_1", "Enter the first line of the address", label="Address")
+    line_2 = form.text("address_line_2", label="Address line 2")
+    town = form.text("town", "Enter the town or city", max_length=100, label="Town or city")
+    postcode = form.text("postcode", "Enter a postcode", max_length=10)
+    if postcode and not POSTCODE.match(postcode.upper()):
+        form.error("postcode", "Enter a real postcode, like DE1 2AB")
+    if not form.ok:
+        return None
+    area, locality = place.split(":", 1)
+    return HouseholdDetails(area, locality, line_1, line_2, town, postcode)
+
+
+def read_person(form: Form, role: str | None = None) -> PersonInput | None:
+    given = form.text("given_names", "Enter their first name", label="First names")
+    family_name = form.text("family_name", "Enter their last name", label="Last name")
+    other = form.text("other_names", max_length=400, label="Other names")
+    role = role or form.choice("role", ROLES, "Select their role in the family")
+    dob = form.date("dob", "their date of birth", required=False)
+    expected = form.date("expected", "the expected date of birth", required=False, when="future")
+    if role == "child" and dob is None and expected is None and "dob" not in form.errors:
+        form.error(
+            "dob",
+            "Enter a date of birth, or an expected date of birth for an unborn child",
+            "dob-day",
+        )
+    if dob is not None and expected is not None:
+        form.error(
+            "expected", "Enter a date of birth or an expected date, not both", "expected-day"
+        )
+    gender = form.choice("gender", [g for g, _ in GENDERS], "Select their gender, or Not known")
+    nhs = form.text("nhs_number", max_length=12, label="NHS number")
+    if nhs and not matching.valid_nhs_number(nhs):
+        form.error("nhs_number", "Enter a valid NHS number, like 943 476 5919")
+    upn = form.text("unique_pupil_number", max_length=13, label="Unique Pupil Number").upper()
+    if upn and not UPN.match(upn):
+        form.error(
+            "unique_pupil_number",
+            "Enter a Unique Pupil Number in the right format, like A12345678901B",
+        )
+    address = form.text("address", max_length=400, label="Address")
+    if not form.ok:
+        return None
+    return PersonInput(
+        given_names=given,
+        family_name=family_name,
+        role=role,
+        other_names=other,
+        date_of_birth=dob,
+        expected_date=expected,
+        gender=gender,
+        nhs_number=nhs,
+        unique_pupil_number=upn,
+        address=address,
+    )
+
+
+def person_form(person: Person) -> Form:
+    """An edit form filled from the saved person."""
+    form = Form(
+        {
+            "given_names": person.given_names,
+            "family_name": person.family_name,
+            "other_names": person.other_names,
+            "role": person.role,
+            "gender": person.gender,
+            "nhs_number": person.nhs_number,
+            "unique_pupil_number": person.unique_pupil_number,
+            "address": person.address,
+            "version": str(person.version),
+        }
+    )
+    form.set_date("dob", person.date_of_birth)
+    form.set_date("expected", person.expected_date)
+    return form
+
+
+def household_form(family: Family) -> Form:
+    return Form(
+        {
+            "place": f"{family.area}:{family.locality}",
+            "address_line_1": family.address_line_1,
+            "address_line_2": family.address_line_2,
+            "town": family.town,
+            "postcode": family.postcode,
+            "version": str(family.version),
+        }
+    )
+
+
+def version_of(form: Form) -> int:
+    try:
+        return int(form.get("version"))
+    except ValueError:
+        return 0

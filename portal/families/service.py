@@ -1,0 +1,412 @@
+"""Family and person rules: find before create, creating and editing records
+(optimistic locking, one record per submitted form), moving area."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import asyncpg
+from litestar.exceptions import NotFoundException
+from piccolo.table import Table
+
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.db import write_transaction
+from portal.families import matching
+from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
+
+T = TypeVar("T")
+ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
+MAX_MATCHES = 20
+
+UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+
+
+class StaleVersion(Exception):
+    """Someone else saved the record since this form was opened."""
+
+    def __init__(self, current: Any) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class HouseholdDetails:
+    area: str
+    locality: str
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
+    postcode: str = ""
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    given_names: str
+    family_name: str
+    role: str
+    other_names: str = ""
+    date_of_birth: date | None = None
+    expected_date: date | None = None
+    gender: str = ""
+    nhs_number: str = ""
+    unique_pupil_number: str = ""
+    address: str = ""
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "given_names": self.given_names,
+            "family_name": self.family_name,
+            "role": self.role,
+            "other_names": self.other_names,
+            "date_of_birth": self.date_of_birth,
+            "expected_date": self.expected_date,
+            "gender": self.gender,
+            "nhs_number": matching.normalise_nhs_number(self.nhs_number),
+            "unique_pupil_number": self.unique_pupil_number.upper(),
+            "address": self.address,
+        }
+
+
+def details_of(person: dict[str, Any] | Person, postcode: str = "") -> matching.PersonDetails:
+    values = person if isinstance(person, dict) else person.to_dict()
+    get = values.get
+    return matching.PersonDetails(
+        given_names=str(get("given_names")),
+        family_name=str(get("family_name")),
+        other_names=get("other_names") or "",
+        date_of_birth=get("date_of_birth") or get("expected_date"),
+        postcode=postcode,
+        nhs_number=get("nhs_number") or "",
+    )
+
+
+async def find_candidates(
+    query: matching.PersonDetails, exclude_family: int | None = None
+) -> list[tuple[dict[str, Any], dict[str, Any], matching.Match]]:
+    """People likely to be the searched-for child, best first: fetch by the
+    indexed blocking keys, then score each candidate in full."""
+    keys = sorted(matching.query_keys(query))
+    if not keys:
+        return []
+    ids = await PersonSearchKey.select(PersonSearchKey.person).where(
+        PersonSearchKey.key.is_in(keys)
+    )
+    person_ids = sorted({row["person"] for row in ids})
+    if not person_ids:
+        return []
+    people = await Person.select().where(Person.id.is_in(person_ids[:2000]))
+    family_ids = sorted({p["family"] for p in people} - {exclude_family})
+    families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids or [0]))}
+    found = []
+    for person in people:
+        family = families.get(person["family"])
+        if family is None:
+            continue
+        match = matching.score(query, details_of(person, family["postcode"]))
+        if match.score >= matching.MATCH_THRESHOLD:
+            found.append((person, family, match))
+    found.sort(key=lambda item: -item[2].score)
+    return found[:MAX_MATCHES]
+
+
+async def save_search_keys(person_id: int, details: matching.PersonDetails) -> None:
+    await PersonSearchKey.delete().where(PersonSearchKey.person == person_id)
+    keys = sorted(matching.search_keys(details))
+    if keys:
+        await PersonSearchKey.insert(
+            *[PersonSearchKey(person=person_id, key=key[:120]) for key in keys]
+        )
+
+
+async def once(
+    table: type[Table], form_key: str, create: Callable[[], Awaitable[T]]
+) -> tuple[T | None, Any]:
+    """Run ``create`` unless a row made by this form already exists.
+
+    Returns (result, None) or (None, existing row). The unique idempotency
+    key settles a race between two submissions arriving together."""
+    key_column = table._meta.get_column_by_name("idempotency_key")
+    existing = await table.objects().get(key_column == form_key) if form_key else None
+    if existing is not None:
+        return None, existing
+    try:
+        return await create(), None
+    except UNIQUE_VIOLATIONS:
+        existing = await table.objects().get(key_column == form_key)
+        if existing is None:
+            raise
+        return None, existing
+
+
+async def create_family(
+    user: CurrentUser, household: HouseholdDetails, first: PersonInput, form_key: str
+) -> int:
+    """Record a family with its first person; returns the family id (the
+    existing one when this form was already submitted)."""
+
+    async def create() -> int:
+        now = now_utc()
+        async with write_transaction(Family._meta.db):
+            family = Family(
+                **{
+                    **household.__dict__,
+                    "postcode": matching.normalise_postcode(household.postcode),
+                },
+                created_by=user.id,
+                created_at=now,
+                updated_at=now,
+                idempotency_key=form_key or None,
+            )
+            await family.save()
+            await audit.record(
+                "family_created",
+                "success",
+                actor=user,
+                record_type="family",
+                record_id=family.id,
+                family_id=family.id,
+            )
+            await _insert_person(user, family, first, None)
+            return int(family.id)
+
+    created, existing = await once(Family, form_key, create)
+    return created if created is not None else int(existing.id)
+
+
+async def add_person(user: CurrentUser, family: Family, person: PersonInput, form_key: str) -> int:
+    async def create() -> int:
+        async with write_transaction(Family._meta.db):
+            return await _insert_person(user, family, person, form_key or None)
+
+    created, existing = await once(Person, form_key, create)
+    return created if created is not None else int(existing.id)
+
+
+async def _insert_person(
+    user: CurrentUser, family: Family, data: PersonInput, form_key: str | None
+) -> int:
+    now = now_utc()
+    person = Person(
+        family=family.id,
+        **data.columns(),
+        created_by=user.id,
+        created_at=now,
+        updated_at=now,
+        idempotency_key=form_key,
+    )
+    await person.save()
+    await save_search_keys(person.id, details_of(person, family.postcode))
+    await audit.record(
+        "person_added",
+        "success",
+        actor=user,
+        record_type="person",
+        record_id=person.id,
+        family_id=family.id,
+    )
+    return int(person.id)
+
+
+async def versioned_update(
+    table: type[Table], row_id: int, version: int, values: dict[str, Any]
+) -> bool:
+    """UPDATE ... WHERE id = ? AND version = ?; False when someone saved first."""
+    id_col = table._meta.primary_key
+    version_col = table._meta.get_column_by_name("version")
+    changes: dict[Any, Any] = {table._meta.get_column_by_name(k): v for k, v in values.items()}
+    changes[version_col] = version + 1
+    updated = (
+        await table.update(changes)
+        .where((id_col == row_id) & (version_col == version))
+        .returning(id_col)
+    )
+    return bool(updated)
+
+
+async def update_person(
+    user: CurrentUser, family: Family, person_id: int, version: int, data: PersonInput
+) -> None:
+    async with write_transaction(Family._meta.db):
+        current = await _person_in(family, person_id)
+        if not await versioned_update(
+            Person, person_id, version, {**data.columns(), "updated_at": now_utc()}
+        ):
+            raise StaleVersion(current)
+        await save_search_keys(person_id, details_of(data.columns(), family.postcode))
+        await audit.record(
+            "person_updated",
+            "success",
+            actor=user,
+            record_type="person",
+            record_id=person_id,
+            family_id=family.id,
+        )
+
+
+async def update_household(
+    user: CurrentUser, family: Family, version: int, household: HouseholdDetails
+) -> None:
+    values = {
+        "address_line_1": household.address_line_1,
+        "address_line_2": household.address_line_2,
+        "town": household.town,
+        "postcode": matching.normalise_postcode(household.postcode),
+        "locality": household.locality,
+        "updated_at": now_utc(),
+    }
+    async with write_transaction(Family._meta.db):
+        if not await versioned_update(Family, family.id, version, values):
+            current = await Family.objects().get(Family.id == family.id)
+            raise StaleVersion(current)
+        if values["postcode"] != family.postcode:
+            for person in await Person.objects().where(Person.family == family.id):
+                await save_search_keys(person.id, details_of(person, str(values["postcode"])))
+        await audit.record(
+            "family_updated",
+            "success",
+            actor=user,
+            record_type="family",
+            record_id=family.id,
+            family_id=family.id,
+        )
+
+
+async def _person_in(family: Family, person_id: int) -> Person:
+    person = await Person.objects().get((Person.id == person_id) & (Person.family == family.id))
+    if person is None:
+        raise NotFoundException()
+    return person
+
+
+async def person_in(family: Family, person_id: int) -> Person:
+    return await _person_in(family, person_id)
+
+
+async def people_of(family_id: int) -> list[Person]:
+    people = await Person.objects().where(Person.family == family_id).order_by(Person.id)
+    order = list(ROLES)
+    return sorted(people, key=lambda p: (order.index(p.role) if p.role in order else 9, p.id))
+
+
+async def add_relationship(
+    user: CurrentUser, family: Family, person_id: int, relative_id: int, kind: str, form_key: str
+) -> None:
+    await _person_in(family, person_id)
+    await _person_in(family, relative_id)
+
+    async def create() -> int:
+        async with write_transaction(Family._meta.db):
+            row = Relationship(
+                family=family.id,
+                person=person_id,
+                relative=relative_id,
+                relationship=kind,
+                created_by=user.id,
+                created_at=now_utc(),
+                idempotency_key=form_key or None,
+            )
+            await row.save()
+            await audit.record(
+                "relationship_added",
+                "success",
+                actor=user,
+                record_type="relationship",
+                record_id=row.id,
+                family_id=family.id,
+            )
+            return int(row.id)
+
+    await once(Relationship, form_key, create)
+
+
+async def relationships_of(family_id: int) -> list[dict[str, Any]]:
+    return await Relationship.select().where(Relationship.family == family_id)
+
+
+async def move_family(
+    user: CurrentUser,
+    family: Family,
+    version: int,
+    to_area: str,
+    to_locality: str,
+    reason: str,
+    notify: Callable[[AreaTransfer], None],
+) -> AreaTransfer:
+    """Move a family to another locality or area; the receiving area is told.
+
+    Moving area ends the old area's access that came from area roles: the
+    record now belongs to the receiving area."""
+    async with write_transaction(Family._meta.db):
+        values = {"area": to_area, "locality": to_locality, "updated_at": now_utc()}
+        if not await versioned_update(Family, family.id, version, values):
+            current = await Family.objects().get(Family.id == family.id)
+            raise StaleVersion(current)
+        transfer = AreaTransfer(
+            family=family.id,
+            from_area=family.area,
+            from_locality=family.locality,
+            to_area=to_area,
+            to_locality=to_locality,
+            reason=reason,
+            moved_by=user.id,
+            moved_at=now_utc(),
+        )
+        await transfer.save()
+        await audit.record(
+            "family_moved",
+            "success",
+            actor=user,
+            record_type="family",
+            record_id=family.id,
+            family_id=family.id,
+            from_area=family.area,
+            to_area=to_area,
+        )
+    notify(transfer)
+    return transfer
+
+
+async def transfers_of(family_id: int) -> list[dict[str, Any]]:
+    return await (
+        AreaTransfer.select(
+            *AreaTransfer.all_columns(), AreaTransfer.moved_by.display_name.as_alias("by_name")
+        )
+        .where(AreaTransfer.family == family_id)
+        .order_by(AreaTransfer.moved_at, ascending=False)
+    )
+
+
+async def families_for(user: CurrentUser, limit: int = 50) -> list[dict[str, Any]]:
+    """The user's own families: ones they lead or recorded, open first."""
+    rows = await (
+        Family.select(*Family.all_columns())
+        .where(
+            Family.area.is_in(list(user.areas) or [""])
+            & ((Family.lead_practitioner == user.id) | (Family.created_by == user.id))
+        )
+        .order_by(Family.status, ascending=False)
+        .order_by(Family.updated_at, ascending=False)
+        .limit(limit)
+    )
+    return await with_children(rows, lambda r: r["id"])
+
+
+async def with_children(
+    rows: list[dict[str, Any]], family_id: Callable[[dict[str, Any]], int]
+) -> list[dict[str, Any]]:
+    """Attach each family's children's names in one query (no N+1)."""
+    ids = [family_id(r) for r in rows]
+    children: dict[int, list[str]] = {}
+    if ids:
+        for p in (
+            await Person.select(Person.family, Person.given_names, Person.family_name)
+            .where(Person.family.is_in(ids) & (Person.role == "child"))
+            .order_by(Person.id)
+        ):
+            children.setdefault(p["family"], []).append(f"{p['given_names']} {p['family_name']}")
+    return [{**r, "children": children.get(family_id(r), [])} for r in rows]

@@ -1,0 +1,261 @@
+"""Lead Practitioner: assigning, proposed hand-overs the receiver accepts or
+declines, who led when, and disagreements (which go to the multi-agency
+dispute resolution and escalation policy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.access.service import is_area_manager
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.auth.tables import PortalUser
+from portal.db import contains_ignoring_case, write_transaction
+from portal.families.service import once
+from portal.families.tables import Family
+from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
+
+
+class LeadError(Exception):
+    """A lead practitioner change that the rules do not allow; the message says why."""
+
+
+async def practitioner_by_email(email: str, area: str) -> PortalUser | None:
+    """An active portal user with a role in the area, found by email address."""
+    users = await PortalUser.objects().where(
+        contains_ignoring_case(PortalUser.email, email.strip().replace("%", ""))
+        & (PortalUser.disabled == False)  # noqa: E712
+    )
+    wanted = email.strip().casefold()
+    return next(
+        (
+            u
+            for u in users
+            if u.email.casefold() == wanted
+            and any(r.startswith(f"{area}.") for r in u.roles.split())
+        ),
+        None,
+    )
+
+
+async def _start_spell(family: Family, practitioner: PortalUser, how: str) -> None:
+    now = now_utc()
+    await LeadSpell.update({LeadSpell.ended_at: now}).where(
+        (LeadSpell.family == family.id) & LeadSpell.ended_at.is_null()
+    )
+    await LeadSpell(
+        family=family.id,
+        practitioner=practitioner.id,
+        agency=practitioner.organisation,
+        started_at=now,
+        how=how,
+    ).save()
+    await Family.update(
+        {
+            Family.lead_practitioner: practitioner.id,
+            Family.updated_at: now,
+            Family.version: Family.version + 1,
+        }
+    ).where(Family.id == family.id)
+
+
+async def take_lead(user: CurrentUser, family: Family) -> None:
+    """A practitioner with access becomes the lead of a family that has none."""
+    async with write_transaction(Family._meta.db):
+        current = (
+            await Family.select(Family.lead_practitioner).where(Family.id == family.id).first()
+        )
+        if current and current["lead_practitioner"] is not None:
+            raise LeadError("This family already has a lead practitioner: propose a transfer")
+        me = await PortalUser.objects().get(PortalUser.id == user.id)
+        assert me is not None
+        await _start_spell(family, me, "took the lead")
+        await audit.record(
+            "lead_assigned",
+            "success",
+            actor=user,
+            record_type="family",
+            record_id=family.id,
+            family_id=family.id,
+            how="took the lead",
+        )
+
+
+async def propose_transfer(
+    user: CurrentUser, family: Family, to: PortalUser, reason: str, form_key: str
+) -> int:
+    if family.lead_practitioner not in (None, user.id) and not is_area_manager(user, family.area):
+        raise LeadError("Only the lead practitioner or an area manager can propose a new lead")
+    if to.id == family.lead_practitioner:
+        raise LeadError(f"{to.display_name} is already the lead practitioner")
+
+    async def create() -> int:
+        async with write_transaction(Family._meta.db):
+            if await LeadTransfer.exists().where(
+                (LeadTransfer.family == family.id) & (LeadTransfer.status == "pending")
+            ):
+                raise LeadError(
+                    "A proposed transfer is already waiting for an answer: withdraw it first"
+                )
+            row = LeadTransfer(
+                family=family.id,
+                proposed_by=user.id,
+                to_practitioner=to.id,
+                reason=reason,
+                proposed_at=now_utc(),
+                idempotency_key=form_key or None,
+            )
+            await row.save()
+            await audit.record(
+                "lead_transfer_proposed",
+                "success",
+                actor=user,
+                record_type="lead_transfer",
+                record_id=row.id,
+                family_id=family.id,
+            )
+            return int(row.id)
+
+    created, existing = await once(LeadTransfer, form_key, create)
+    return created if created is not None else int(existing.id)
+
+
+async def respond_to_transfer(
+    user: CurrentUser, family: Family, transfer_id: int, accept: bool, note: str
+) -> None:
+    async with write_transaction(Family._meta.db):
+        transfer = await LeadTransfer.objects().get(
+            (LeadTransfer.id == transfer_id) & (LeadTransfer.family == family.id)
+        )
+        if transfer is None or transfer.status != "pending":
+            raise LeadError("This proposal has already been answered or withdrawn")
+        if transfer.to_practitioner != user.id:
+            raise LeadError("Only the practitioner it was proposed to can answer this proposal")
+        transfer.status = "accepted" if accept else "declined"
+        transfer.responded_at = now_utc()
+        transfer.response_note = note
+        await transfer.save()
+        if accept:
+            me = await PortalUser.objects().get(PortalUser.id == user.id)
+            assert me is not None
+            await _start_spell(family, me, "accepted a transfer")
+        await audit.record(
+            "lead_transfer_" + transfer.status,
+            "success",
+            actor=user,
+            record_type="lead_transfer",
+            record_id=transfer.id,
+            family_id=family.id,
+        )
+
+
+async def withdraw_transfer(user: CurrentUser, family: Family, transfer_id: int) -> None:
+    async with write_transaction(Family._meta.db):
+        transfer = await LeadTransfer.objects().get(
+            (LeadTransfer.id == transfer_id) & (LeadTransfer.family == family.id)
+        )
+        if transfer is None or transfer.status != "pending":
+            raise LeadError("This proposal has already been answered or withdrawn")
+        if transfer.proposed_by != user.id and not is_area_manager(user, family.area):
+            raise LeadError("Only whoever proposed it, or an area manager, can withdraw it")
+        transfer.status = "withdrawn"
+        transfer.responded_at = now_utc()
+        await transfer.save()
+        await audit.record(
+            "lead_transfer_withdrawn",
+            "success",
+            actor=user,
+            record_type="lead_transfer",
+            record_id=transfer.id,
+            family_id=family.id,
+        )
+
+
+async def record_disagreement(user: CurrentUser, family: Family, detail: str, form_key: str) -> int:
+    async def create() -> int:
+        async with write_transaction(Family._meta.db):
+            row = LeadDisagreement(
+                family=family.id,
+                raised_by=user.id,
+                detail=detail,
+                raised_at=now_utc(),
+                idempotency_key=form_key or None,
+            )
+            await row.save()
+            await audit.record(
+                "lead_disagreement_recorded",
+                "success",
+                actor=user,
+                record_type="lead_disagreement",
+                record_id=row.id,
+                family_id=family.id,
+            )
+            return int(row.id)
+
+    created, existing = await once(LeadDisagreement, form_key, create)
+    return created if created is not None else int(existing.id)
+
+
+async def lead_of(family: Family) -> dict[str, Any] | None:
+    if family.lead_practitioner is None:
+        return None
+    return (
+        await PortalUser.select(
+            PortalUser.id, PortalUser.display_name, PortalUser.organisation, PortalUser.email
+        )
+        .where(PortalUser.id == family.lead_practitioner)
+        .first()
+    )
+
+
+async def leads_of(family_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each family's current lead practitioner, in one query."""
+    if not family_ids:
+        return {}
+    rows = await Family.select(
+        Family.id,
+        Family.lead_practitioner.display_name.as_alias("name"),
+        Family.lead_practitioner.organisation.as_alias("organisation"),
+        Family.lead_practitioner.email.as_alias("email"),
+    ).where(Family.id.is_in(family_ids) & Family.lead_practitioner.is_not_null())
+    return {r["id"]: r for r in rows}
+
+
+async def history(family_id: int) -> dict[str, list[dict[str, Any]]]:
+    spells = await (
+        LeadSpell.select(
+            *LeadSpell.all_columns(), LeadSpell.practitioner.display_name.as_alias("name")
+        )
+        .where(LeadSpell.family == family_id)
+        .order_by(LeadSpell.started_at, ascending=False)
+    )
+    transfers = await (
+        LeadTransfer.select(
+            *LeadTransfer.all_columns(),
+            LeadTransfer.to_practitioner.display_name.as_alias("to_name"),
+            LeadTransfer.to_practitioner.organisation.as_alias("to_organisation"),
+            LeadTransfer.proposed_by.display_name.as_alias("by_name"),
+        )
+        .where(LeadTransfer.family == family_id)
+        .order_by(LeadTransfer.proposed_at, ascending=False)
+    )
+    disagreements = await (
+        LeadDisagreement.select(
+            *LeadDisagreement.all_columns(),
+            LeadDisagreement.raised_by.display_name.as_alias("by_name"),
+        )
+        .where(LeadDisagreement.family == family_id)
+        .order_by(LeadDisagreement.raised_at, ascending=False)
+    )
+    return {"spells": spells, "transfers": transfers, "disagreements": disagreements}
+
+
+async def transfers_waiting_for(user: CurrentUser) -> list[dict[str, Any]]:
+    return await (
+        LeadTransfer.select(
+            *LeadTransfer.all_columns(),
+            LeadTransfer.proposed_by.display_name.as_alias("by_name"),
+        )
+        .where((LeadTransfer.to_practitioner == user.id) & (LeadTransfer.status == "pending"))
+        .order_by(LeadTransfer.proposed_at)
+    )

@@ -1,0 +1,366 @@
+"""Family records on both databases: find before create, creating once,
+the access rules for every role, optimistic locking, and the consent gate."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from portal.access.tables import BreakGlassGrant
+from portal.audit.tables import AuditEvent
+from portal.auth.tables import PortalUser
+from portal.consent import service as consent_service
+from portal.families.tables import Family, Person
+from tests.integration.conftest import Portal
+from tests.support.families import consent_form, new_family_form, person_form, search_form
+
+
+def post(portal: Portal, path: str, data: dict[str, Any]) -> Any:
+    return portal.client.post(
+        path, data={**data, "_csrf_token": portal.csrf_token()}, follow_redirects=False
+    )
+
+
+def create_family(portal: Portal, **fields: Any) -> int:
+    response = post(portal, "/families", new_family_form(**fields, confirm_new="yes"))
+    assert response.status_code == 303, response.text
+    match = re.fullmatch(r"/families/(\d+)", response.headers["location"])
+    assert match, response.headers["location"]
+    return int(match.group(1))
+
+
+def user_id(portal: Portal, username_email_prefix: str) -> int:
+    row = portal.run(
+        PortalUser.select(PortalUser.id)
+        .where(PortalUser.email.like(f"{username_email_prefix}%"))
+        .first()
+        .run
+    )
+    assert row is not None
+    return int(row["id"])
+
+
+def as_user(portal: Portal, username: str) -> None:
+    portal.client.cookies.clear()
+    portal.sign_in(username)
+
+
+def test_search_finds_a_family_despite_a_typo_and_a_nickname(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    response = post(portal, "/families/find", search_form("Liz", "Smith Jnoes", date(2016, 3, 4)))
+    assert response.status_code == 200
+    assert f'href="/families/{family_id}"' in response.text
+    assert "Elizabeth" in response.text  # the creator may see who matched
+
+
+def test_an_unrelated_practitioner_sees_only_that_a_match_exists_and_who_leads(
+    portal: Portal,
+) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    post(portal, f"/families/{family_id}/lead/take", {})
+    as_user(portal, "derbyshire.school")  # another area entirely
+    response = post(
+        portal, "/families/find", search_form("Elizabeth", "Smith-Jones", date(2016, 3, 4))
+    )
+    assert "A matching family is known in Derby City" in response.text
+    assert "Hannah Ashworth" in response.text  # the lead practitioner's name
+    assert "Oakfield Lane Primary School" in response.text  # their agency
+    assert "hannah.ashworth@oakfield-lane-primary.example" in response.text  # their contact
+    page = response.text.split('id="results"', 1)[1]
+    assert "12 Larch Road" not in page and "4 March 2016" not in page
+    assert f'href="/families/{family_id}"' not in page
+    assert "Smith-Jones" not in page.split("None of these", 1)[0]
+
+
+def test_searches_are_posted_audited_and_rate_limited(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    for _ in range(30):
+        assert post(portal, "/families/find", search_form("Amy", "Nobody")).status_code == 200
+    refused = post(portal, "/families/find", search_form("Amy", "Nobody"))
+    assert refused.status_code == 429
+    assert "Wait a few minutes" in refused.text
+    events = portal.run(
+        AuditEvent.select(AuditEvent.outcome, AuditEvent.detail)
+        .where(AuditEvent.action == "family_search")
+        .run
+    )
+    assert [e["outcome"] for e in events].count("success") == 30
+    assert [e["outcome"] for e in events].count("refused") == 1
+    assert all("Nobody" not in e["detail"] for e in events)
+
+
+def test_search_form_errors_are_specific_and_keep_what_was_typed(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    response = post(
+        portal, "/families/find", {"given_names": "Ruby", "family_name": "", "nhs_number": "123"}
+    )
+    assert response.status_code == 422
+    assert "Enter the child&#39;s last name" in response.text
+    assert "Enter a valid NHS number" in response.text
+    assert 'value="Ruby"' in response.text
+    assert "<title>Error: " in response.text
+
+
+def test_a_double_submitted_create_makes_one_family(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    form = new_family_form(form_key="one-form-key-123", confirm_new="yes")
+    first, second = post(portal, "/families", form), post(portal, "/families", form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert portal.run(Family.count().run) == 1
+    assert portal.run(Person.count().run) == 1
+
+
+def test_creating_a_likely_duplicate_warns_first(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    create_family(portal)
+    response = post(portal, "/families", new_family_form(given="Lizzie", form_key="k-2"))
+    assert response.status_code == 200
+    assert "This may be a child the portal already knows" in response.text
+    assert portal.run(Family.count().run) == 1
+    confirmed = post(
+        portal, "/families", new_family_form(given="Lizzie", form_key="k-2", confirm_new="yes")
+    )
+    assert confirmed.status_code == 303
+    assert portal.run(Family.count().run) == 2
+
+
+def test_create_errors_keep_what_was_typed_and_save_nothing(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    response = post(
+        portal, "/families", new_family_form(given="Ruby", born=None, postcode="NOTAPC")
+    )
+    assert response.status_code == 422
+    assert "Enter a date of birth, or an expected date of birth" in response.text
+    assert "Enter a real postcode" in response.text
+    assert 'value="Ruby"' in response.text
+    assert portal.run(Family.count().run) == 0
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("derby.school", 200),  # creator
+        ("derby.health", 403),  # same area, no relationship
+        ("derby.manager", 200),  # area manager
+        ("derby.spa", 403),  # an area role without the family in a queue
+        ("derbyshire.school", 404),  # another area: nothing to see, not even existence
+        ("derbyshire.manager", 404),
+        ("partnership.analyst", 404),
+    ],
+)
+def test_who_may_open_a_family(portal: Portal, username: str, expected: int) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    as_user(portal, username)
+    response = portal.client.get(f"/families/{family_id}")
+    assert response.status_code == expected
+    if expected == 403:
+        assert "ask for emergency access" in response.text
+    if expected != 200:
+        assert "Smith-Jones" not in response.text and "Elizabeth" not in response.text
+        refused = portal.run(
+            AuditEvent.count()
+            .where((AuditEvent.action == "family_viewed") & (AuditEvent.outcome == "refused"))
+            .run
+        )
+        assert refused == 1
+
+
+def test_lead_practitioner_taf_member_and_break_glass_give_access(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    as_user(portal, "derby.health")
+    assert portal.client.get(f"/families/{family_id}").status_code == 403
+    too_short = post(portal, f"/families/{family_id}/break-glass", {"reason": "need"})
+    assert too_short.status_code == 422
+    response = post(
+        portal, f"/families/{family_id}/break-glass", {"reason": "Child disclosed harm at clinic"}
+    )
+    assert response.status_code == 303
+    assert portal.client.get(f"/families/{family_id}").status_code == 200
+    grants = portal.run(BreakGlassGrant.select().run)
+    assert len(grants) == 1 and grants[0]["reviewed_at"] is None
+    as_user(portal, "derby.manager")
+    reviews = portal.client.get("/access/break-glass")
+    assert "Child disclosed harm at clinic" in reviews.text
+    grant_id = grants[0]["id"]
+    post(
+        portal,
+        f"/access/break-glass/{grant_id}",
+        {"outcome": "not_justified", "note": "Spoke to them"},
+    )
+    assert "Child disclosed harm" not in portal.client.get("/access/break-glass").text
+    as_user(portal, "derby.health")
+    assert portal.client.get(f"/families/{family_id}").status_code == 403  # ended by the review
+
+
+def test_consent_withdrawal_closes_and_restricts_the_record(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    child = portal.run(Person.select(Person.id).first().run)
+    assert child is not None
+    post(
+        portal, f"/families/{family_id}/consent", consent_form(child["id"], "record", form_key="c1")
+    )
+    as_user(portal, "derby.manager")
+    assert portal.client.get(f"/families/{family_id}").status_code == 200
+    as_user(portal, "derby.school")
+    consent_id = portal.run(consent_service.consent_history, family_id)[0]["id"]
+    response = post(
+        portal,
+        f"/families/{family_id}/consent/{consent_id}/withdraw",
+        {
+            "withdrawn_on-day": "10",
+            "withdrawn_on-month": "11",
+            "withdrawn_on-year": "2026",
+            "reason": "Family moved to private support",
+        },
+    )
+    assert response.status_code == 303
+    family = portal.run(Family.select().where(Family.id == family_id).first().run)
+    assert family is not None
+    assert family["status"] == "closed" and family["restricted"]
+    assert portal.client.get(f"/families/{family_id}").status_code == 403  # the creator lost access
+    as_user(portal, "derby.manager")
+    assert portal.client.get(f"/families/{family_id}").status_code == 200
+    history = portal.run(consent_service.consent_history, family_id)
+    assert (
+        len(history) == 1
+        and history[0]["withdrawal"]["reason"] == "Family moved to private support"
+    )
+
+
+def test_the_consent_gate(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    child = portal.run(Person.select(Person.id).first().run)
+    assert child is not None
+    child_id = child["id"]
+    with pytest.raises(consent_service.ConsentRequired, match="assessment"):
+        portal.run(consent_service.require_assessment_consent, family_id, child_id)
+    for purpose in ("record", "assessment"):
+        post(
+            portal,
+            f"/families/{family_id}/consent",
+            consent_form(child_id, purpose, form_key=purpose),
+        )
+    portal.run(consent_service.require_assessment_consent, family_id, child_id)
+    with pytest.raises(consent_service.ConsentRequired, match="share information with"):
+        portal.run(consent_service.require_referral_consent, family_id, child_id, "Starting Point")
+    override = consent_service.SafeguardingOverride("refused", "Mother refused; bruising seen")
+    assert (
+        portal.run(
+            consent_service.require_referral_consent,
+            family_id,
+            child_id,
+            "Starting Point",
+            override,
+        )
+        == override
+    )
+    with pytest.raises(consent_service.ConsentRequired, match="not sought or was refused"):
+        portal.run(
+            consent_service.require_referral_consent,
+            family_id,
+            child_id,
+            "Starting Point",
+            consent_service.SafeguardingOverride("refused", " "),
+        )
+    post(
+        portal,
+        f"/families/{family_id}/consent",
+        consent_form(child_id, "sharing", agencies="School nursing, Starting Point", form_key="s"),
+    )
+    assert (
+        portal.run(consent_service.require_referral_consent, family_id, child_id, "starting point")
+        is None
+    )
+
+
+def test_a_stale_save_shows_both_versions_and_loses_nothing(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    person = portal.run(Person.select(Person.id, Person.version).first().run)
+    assert person is not None
+    path = f"/families/{family_id}/people/{person['id']}"
+    base = person_form(
+        "Elizabeth", "Smith-Jones", "child", date(2016, 3, 4), version=str(person["version"])
+    )
+    first = post(portal, path, {**base, "other_names": "Beth"})
+    assert first.status_code == 303
+    stale = post(portal, path, {**base, "other_names": "Lizzie"})
+    assert stale.status_code == 409
+    assert "Lizzie" in stale.text and "Beth" in stale.text
+    saved = portal.run(Person.select(Person.other_names).first().run)
+    assert saved is not None and saved["other_names"] == "Beth"
+    resubmitted = re.search(r'name="version" value="(\d+)"', stale.text)
+    assert resubmitted and resubmitted.group(1) == str(person["version"] + 1)
+    again = post(portal, path, {**base, "other_names": "Lizzie", "version": resubmitted.group(1)})
+    assert again.status_code == 303
+
+
+def test_moving_area_tells_the_receiving_areas_plugin(
+    portal_factory: Any, with_testshire: Any
+) -> None:
+    from tests.integration.conftest import clean_tables
+    from tests.support import testshire
+
+    portal = portal_factory(plugins=with_testshire, PORTAL_AREAS="derby,derbyshire,testshire")
+    portal.run(clean_tables)
+    testshire.ARRIVALS.clear()
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    post(portal, f"/families/{family_id}/lead/take", {})
+    version = portal.run(Family.select(Family.version).first().run)
+    assert version is not None
+    response = post(
+        portal,
+        f"/families/{family_id}/move",
+        {
+            "place": "testshire:upper",
+            "reason": "Moved to be near grandparents",
+            "version": str(version["version"]),
+        },
+    )
+    assert response.status_code == 303
+    assert [a.family_id for a in testshire.ARRIVALS] == [family_id]
+    assert testshire.ARRIVALS[0].from_area == "derby"
+    family = portal.run(Family.select(Family.area).first().run)
+    assert family is not None and family["area"] == "testshire"
+    assert (
+        portal.client.get(f"/families/{family_id}").status_code == 404
+    )  # a Derby role gives nothing there
+
+
+def test_lead_transfer_is_accepted_by_the_receiver(portal: Portal) -> None:
+    portal.sign_in("derby.health")  # make sure the receiver has a user record
+    as_user(portal, "derby.school")
+    family_id = create_family(portal)
+    post(portal, f"/families/{family_id}/lead/take", {})
+    response = post(
+        portal,
+        f"/families/{family_id}/lead/transfer",
+        {
+            "email": "samuel.okafor@derwent-vale-health.example",
+            "reason": "Health needs lead",
+            "form_key": "t1",
+        },
+    )
+    assert response.status_code == 303
+    as_user(portal, "derby.health")
+    page = portal.client.get(f"/families/{family_id}")
+    assert page.status_code == 200 and "Accept and become lead" in page.text
+    transfer_id = re.search(r'/lead/transfer/(\d+)"', page.text)
+    assert transfer_id
+    post(
+        portal, f"/families/{family_id}/lead/transfer/{transfer_id.group(1)}", {"answer": "accept"}
+    )
+    family = portal.run(Family.select(Family.lead_practitioner).first().run)
+    assert family is not None
+    assert family["lead_practitioner"] == user_id(portal, "samuel.okafor")
