@@ -16,14 +16,15 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal.access.controllers import ACCESS_HANDLERS, no_relationship
-from portal.access.service import NoRelationship
+from portal.access.service import NoRelationship, is_area_manager
+from portal.areas import NavigationItem
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
 from portal.consent.controllers import CONSENT_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.families.controllers import FAMILY_HANDLERS
 from portal.lead.controllers import LEAD_HANDLERS
-from portal.plugins import build_plugin_manager, call_per_area
+from portal.plugins import build_plugin_manager, call_per_area, enabled_areas
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
@@ -70,6 +71,18 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         ]
 
     templates.register_template_callable("plugin_navigation", navigation)
+    area_slugs = frozenset(a.slug for a in enabled_areas(plugin_manager))
+
+    def core_navigation(ctx: Mapping[str, Any]) -> list[NavigationItem]:
+        user = signed_in_user(ctx["request"])
+        if user is None or not user.areas & area_slugs:
+            return []
+        items = [NavigationItem("Families", "/families")]
+        if any(is_area_manager(user, area) for area in user.areas & area_slugs):
+            items.append(NavigationItem("Emergency access", "/access/break-glass"))
+        return items
+
+    templates.register_template_callable("core_navigation", core_navigation)
 
     area_routers = [
         Router(path=f"/{slug}", route_handlers=list(handlers))
