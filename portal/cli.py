@@ -124,8 +124,12 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
         await upsert_user(claims, settings, signing_in=False)
     print(f"Loaded {len(accounts)} fictional demo accounts.")
     from portal.demo import load_demo_families
+    from portal.plugins import build_plugin_manager, enabled_areas
 
-    added = await load_demo_families(issuer)
+    areas = enabled_areas(build_plugin_manager(settings.areas))
+    added = await load_demo_families(
+        issuer, {a.slug: [loc.slug for loc in a.localities] for a in areas}
+    )
     print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
     return 0
 

@@ -18,19 +18,6 @@ from portal.families.tables import Family
 from portal.lead import service as lead
 from portal.sharing import service as sharing
 
-LOCALITIES = {
-    "derby": ["north", "south", "east", "west"],
-    "derbyshire": [
-        "amber-valley",
-        "bolsover",
-        "chesterfield",
-        "derbyshire-dales",
-        "erewash",
-        "high-peak",
-        "north-east-derbyshire",
-        "south-derbyshire",
-    ],
-}
 POSTCODES = {
     "derby": ["DE1 3QT", "DE21 4BN", "DE22 1HF", "DE23 8PL", "DE24 9AS"],
     "derbyshire": ["S40 2LX", "DE55 7JP", "SK17 6DA", "DE7 5RG", "DE56 1QN", "S43 4TB"],
@@ -102,19 +89,20 @@ async def demo_users(issuer: str) -> dict[str, CurrentUser]:
     return {u.email.split("@")[0]: current_user_from(u) for u in users}
 
 
-async def load_demo_families(issuer: str) -> int:
-    """Load the demo families once; a second run adds nothing."""
-    if await Family.count() > 0:
+async def load_demo_families(issuer: str, localities: dict[str, list[str]]) -> int:
+    """Load the demo families once (two per locality of Derby and Derbyshire,
+    then the near-duplicates); a second run adds nothing."""
+    if await Family.count() > 0 or not {"derby", "derbyshire"} <= set(localities):
         return 0
     users = await demo_users(issuer)
     practitioners = {
-        "derby": [u for u in users.values() if u.has_role("derby.practitioner")],
-        "derbyshire": [u for u in users.values() if u.has_role("derbyshire.practitioner")],
+        area: [u for u in users.values() if u.has_role(f"{area}.practitioner")]
+        for area in ("derby", "derbyshire")
     }
     rng = random.Random(2026)  # noqa: S311 - repeatable fiction, not security
     made = 0
-    for area, localities in LOCALITIES.items():
-        for locality in localities:
+    for area in ("derby", "derbyshire"):
+        for locality in localities[area]:
             for _ in range(2):
                 author = rng.choice(practitioners[area])
                 made += await _family(rng, author, area, locality, rng.choice(FAMILY))

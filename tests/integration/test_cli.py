@@ -62,3 +62,33 @@ def test_migrate_is_idempotent(database_url: str) -> None:
     result = run_cli("migrate", env={"PORTAL_DATABASE_URL": database_url})
     assert result.returncode == 0, result.stderr
     assert "No migrations need to be run" in result.stdout
+
+
+def test_demo_data_covers_every_locality_and_its_near_duplicates_are_found(
+    portal: Portal,
+) -> None:
+    from datetime import date
+
+    from portal.families import matching
+    from portal.families.service import find_candidates
+    from portal.families.tables import Family
+    from portal.plugins import build_plugin_manager, enabled_areas
+
+    env = portal_env(
+        portal.settings.database_url, portal.settings.oidc_issuer, portal.settings.base_url
+    )
+    accounts = str(ROOT / "devidp" / "accounts.json")
+    args = ("demo-data", "--accounts", accounts, "--issuer", portal.settings.oidc_issuer)
+    first = run_cli(*args, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "fictional demo families" in first.stdout
+    assert "already loaded" in run_cli(*args, env=env).stdout  # a second run adds nothing
+    places = {(f["area"], f["locality"]) for f in portal.run(Family.select().run)}
+    for area in enabled_areas(build_plugin_manager(("derby", "derbyshire"))):
+        assert {(area.slug, loc.slug) for loc in area.localities} <= places
+    # A nickname, part of a double-barrelled surname and a swapped day and month:
+    query = matching.PersonDetails("Liz", "Jones", date_of_birth=date(2016, 4, 3))
+    found = portal.run(find_candidates, query)
+    assert [p["given_names"] for p, _, _ in found][:1] == ["Elizabeth"]
+    twins = matching.PersonDetails("Jake", "Kowalski", date_of_birth=date(2018, 9, 12))
+    assert [p["given_names"] for p, _, _ in portal.run(find_candidates, twins)] == ["Jake"]
