@@ -20,10 +20,12 @@ DEFAULT_ROLE_MAP = (
     "Derby.SpaClerk=derby.spa_clerk,"
     "Derby.VcmChair=derby.vcm_chair,"
     "Derby.AreaManager=derby.area_manager,"
+    "Derby.Auditor=derby.auditor,"
     "Derbyshire.Practitioner=derbyshire.practitioner,"
     "Derbyshire.StartingPoint=derbyshire.starting_point,"
     "Derbyshire.StartingPointSenior=derbyshire.senior_practitioner,"
     "Derbyshire.AreaManager=derbyshire.area_manager,"
+    "Derbyshire.Auditor=derbyshire.auditor,"
     "Partnership.Analyst=partnership.analyst,"
     "Portal.Admin=portal.admin"
 )

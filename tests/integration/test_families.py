@@ -364,3 +364,29 @@ def test_lead_transfer_is_accepted_by_the_receiver(portal: Portal) -> None:
     family = portal.run(Family.select(Family.lead_practitioner).first().run)
     assert family is not None
     assert family["lead_practitioner"] == user_id(portal, "samuel.okafor")
+
+
+def test_access_history_is_for_area_managers_and_auditors(portal_factory: Any) -> None:
+    from tests.integration.conftest import clean_tables
+
+    # Map the demo SPA clerk to the auditor role for this test.
+    portal = portal_factory(
+        PORTAL_ROLE_MAP="Derby.Practitioner=derby.practitioner,"
+        "Derby.AreaManager=derby.area_manager,Derby.SpaClerk=derby.auditor"
+    )
+    portal.run(clean_tables)
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    path = f"/families/{family_id}/access-history"
+    assert portal.client.get(path).status_code == 403  # the creator is not an auditor
+    as_user(portal, "derby.health")
+    portal.client.get(f"/families/{family_id}")  # refused, and audited
+    as_user(portal, "derby.spa")
+    history = portal.client.get(path)
+    assert history.status_code == 200
+    assert "Samuel Okafor" in history.text and "refused" in history.text
+    filtered = portal.client.get(path, params={"who": "hannah", "action": "family_created"})
+    assert "Hannah Ashworth" in filtered.text and "Samuel Okafor" not in filtered.text
+    assert portal.client.get(f"/families/{family_id}").status_code == 403  # not the record itself
+    as_user(portal, "derby.manager")
+    assert portal.client.get(path).status_code == 200
