@@ -24,7 +24,7 @@ BREAK_GLASS = "/families/{family_id:int}/break-glass"
 
 
 def family_routes(portal: Portal) -> list[tuple[str, str]]:
-    routes = []
+    routes: list[tuple[str, str]] = []
     for route in portal.app.routes:
         if "{family_id:int}" not in route.path or route.path == BREAK_GLASS:
             continue
