@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_RUN := $(UV) run --frozen
 
-.PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit clean
+.PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit bench-matching clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ lint: install ## ruff check, ruff format --check, mypy (strict, tests included)
 format: install ## Apply ruff's formatting and safe fixes
 	$(UV_RUN) ruff format .
 	$(UV_RUN) ruff check --fix .
+
+bench-matching: install ## Precision, recall and speed of find-before-create on tests/matching/pairs.csv
+	$(UV_RUN) python bench/matching_quality.py
 
 audit: install ## Check the locked Python dependencies for known vulnerabilities
 	mkdir -p var

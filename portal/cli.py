@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--accounts", type=Path, required=True, help="the dev IdP's accounts.json")
     demo.add_argument("--issuer", required=True, help="the dev IdP's issuer URL")
 
+    commands.add_parser(
+        "rebuild-search-keys",
+        help="recompute find-before-create keys (after changing the matching rules)",
+    )
+
     end = commands.add_parser("end-sessions", help="sign a user out everywhere")
     end.add_argument("user_id", type=int)
 
@@ -39,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             return asyncio.run(_migrate(database_url_from_env()))
+        if args.command == "rebuild-search-keys":
+            return asyncio.run(_rebuild_search_keys(database_url_from_env()))
         if args.command == "end-sessions":
             return asyncio.run(_end_sessions(database_url_from_env(), args.user_id))
         if args.command == "audit" and args.audit_action == "verify":
@@ -131,6 +138,14 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
         issuer, {a.slug: [loc.slug for loc in a.localities] for a in areas}
     )
     print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
+    return 0
+
+
+async def _rebuild_search_keys(database_url: str) -> int:
+    from portal.families.service import rebuild_search_keys
+
+    await _bind_database(database_url)
+    print(f"Rebuilt the search keys of {await rebuild_search_keys()} people.")
     return 0
 
 

@@ -98,8 +98,7 @@ async def record_consent(user: CurrentUser, family: Family, new: NewConsent, for
             )
             return int(row.id)
 
-    created, existing = await once(ConsentRecord, form_key, create)
-    return created if created is not None else int(existing.id)
+    return await once(ConsentRecord, form_key, create)
 
 
 async def withdraw_consent(

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 from litestar.exceptions import NotFoundException
@@ -19,9 +20,9 @@ from portal.db import write_transaction
 from portal.families import matching
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
 
-T = TypeVar("T")
 ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
 MAX_MATCHES = 20
+MAX_CANDIDATES = 2000  # scored in full per search
 
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
@@ -93,13 +94,15 @@ async def find_candidates(
     keys = sorted(matching.query_keys(query))
     if not keys:
         return []
-    ids = await PersonSearchKey.select(PersonSearchKey.person).where(
+    hits = await PersonSearchKey.select(PersonSearchKey.person).where(
         PersonSearchKey.key.is_in(keys)
     )
-    person_ids = sorted({row["person"] for row in ids})
-    if not person_ids:
+    shared = Counter(row["person"] for row in hits)
+    if not shared:
         return []
-    people = await Person.select().where(Person.id.is_in(person_ids[:2000]))
+    # Score the people sharing the most keys with the query first.
+    best = [person_id for person_id, _ in shared.most_common(MAX_CANDIDATES)]
+    people = await Person.select().where(Person.id.is_in(best))
     family_ids = sorted({p["family"] for p in people} - {exclude_family})
     families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids or [0]))}
     found = []
@@ -114,6 +117,25 @@ async def find_candidates(
     return found[:MAX_MATCHES]
 
 
+async def rebuild_search_keys(batch_size: int = 1000) -> int:
+    """Recompute every person's blocking keys (after the matching rules change)."""
+    done, last_id = 0, 0
+    while True:
+        people = await (
+            Person.select(*Person.all_columns(), Person.family.postcode.as_alias("postcode"))
+            .where(Person.id > last_id)
+            .order_by(Person.id)
+            .limit(batch_size)
+        )
+        if not people:
+            return done
+        async with write_transaction(Person._meta.db):
+            for person in people:
+                await save_search_keys(person["id"], details_of(person, person["postcode"]))
+        done += len(people)
+        last_id = people[-1]["id"]
+
+
 async def save_search_keys(person_id: int, details: matching.PersonDetails) -> None:
     await PersonSearchKey.delete().where(PersonSearchKey.person == person_id)
     keys = sorted(matching.search_keys(details))
@@ -123,24 +145,21 @@ async def save_search_keys(person_id: int, details: matching.PersonDetails) -> N
         )
 
 
-async def once(
-    table: type[Table], form_key: str, create: Callable[[], Awaitable[T]]
-) -> tuple[T | None, Any]:
-    """Run ``create`` unless a row made by this form already exists.
-
-    Returns (result, None) or (None, existing row). The unique idempotency
-    key settles a race between two submissions arriving together."""
+async def once(table: type[Table], form_key: str, create: Callable[[], Awaitable[int]]) -> int:
+    """Run ``create`` unless this form already made a row; either way return
+    the row's id. The unique idempotency key settles a race between two
+    submissions of one form arriving together."""
     key_column = table._meta.get_column_by_name("idempotency_key")
     existing = await table.objects().get(key_column == form_key) if form_key else None
     if existing is not None:
-        return None, existing
+        return int(getattr(existing, table._meta.primary_key._meta.name))
     try:
-        return await create(), None
+        return await create()
     except UNIQUE_VIOLATIONS:
         existing = await table.objects().get(key_column == form_key)
         if existing is None:
             raise
-        return None, existing
+        return int(getattr(existing, table._meta.primary_key._meta.name))
 
 
 async def create_family(
@@ -174,8 +193,7 @@ async def create_family(
             await _insert_person(user, family, first, None)
             return int(family.id)
 
-    created, existing = await once(Family, form_key, create)
-    return created if created is not None else int(existing.id)
+    return await once(Family, form_key, create)
 
 
 async def add_person(user: CurrentUser, family: Family, person: PersonInput, form_key: str) -> int:
@@ -183,8 +201,7 @@ async def add_person(user: CurrentUser, family: Family, person: PersonInput, for
         async with write_transaction(Family._meta.db):
             return await _insert_person(user, family, person, form_key or None)
 
-    created, existing = await once(Person, form_key, create)
-    return created if created is not None else int(existing.id)
+    return await once(Person, form_key, create)
 
 
 async def _insert_person(

@@ -116,8 +116,7 @@ async def propose_transfer(
             )
             return int(row.id)
 
-    created, existing = await once(LeadTransfer, form_key, create)
-    return created if created is not None else int(existing.id)
+    return await once(LeadTransfer, form_key, create)
 
 
 async def respond_to_transfer(
@@ -192,8 +191,7 @@ async def record_disagreement(user: CurrentUser, family: Family, detail: str, fo
             )
             return int(row.id)
 
-    created, existing = await once(LeadDisagreement, form_key, create)
-    return created if created is not None else int(existing.id)
+    return await once(LeadDisagreement, form_key, create)
 
 
 async def lead_of(family: Family) -> dict[str, Any] | None:

@@ -59,8 +59,7 @@ async def record_decision(
             )
             return int(row.id)
 
-    created, existing = await once(SharingDecision, form_key, create)
-    return created if created is not None else int(existing.id)
+    return await once(SharingDecision, form_key, create)
 
 
 async def timeline(family_id: int) -> list[dict[str, Any]]:

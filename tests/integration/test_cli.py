@@ -92,3 +92,26 @@ def test_demo_data_covers_every_locality_and_its_near_duplicates_are_found(
     assert [p["given_names"] for p, _, _ in found][:1] == ["Elizabeth"]
     twins = matching.PersonDetails("Jake", "Kowalski", date_of_birth=date(2018, 9, 12))
     assert [p["given_names"] for p, _, _ in portal.run(find_candidates, twins)] == ["Jake"]
+
+
+def test_rebuild_search_keys_restores_find_before_create(portal: Portal) -> None:
+    from datetime import date
+
+    from portal.families import matching
+    from portal.families.service import find_candidates
+    from portal.families.tables import PersonSearchKey
+    from tests.integration.test_families import create_family
+
+    portal.sign_in("derby.school")
+    create_family(portal)
+    query = matching.PersonDetails("Beth", "Smith-Jones", date_of_birth=date(2016, 3, 4))
+    assert len(portal.run(find_candidates, query)) == 1
+    portal.run(PersonSearchKey.delete(force=True).run)
+    assert portal.run(find_candidates, query) == []
+    env = portal_env(
+        portal.settings.database_url, portal.settings.oidc_issuer, portal.settings.base_url
+    )
+    result = run_cli("rebuild-search-keys", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Rebuilt the search keys of 1 people." in result.stdout
+    assert len(portal.run(find_candidates, query)) == 1
