@@ -218,7 +218,14 @@ async def family_record(request: Request[Any, Any, Any], family_id: FromPath[int
             "pending_transfer": next(
                 (t for t in lead_history["transfers"] if t["status"] == "pending"), None
             ),
-            "transfers": await service.transfers_of(family.id),
+            "transfers": [
+                {
+                    **t,
+                    "from_place": locality_name(areas, t["from_area"], t["from_locality"]),
+                    "to_place": locality_name(areas, t["to_area"], t["to_locality"]),
+                }
+                for t in await service.transfers_of(family.id)
+            ],
             "can_manage_lead": family.lead_practitioner in (None, user.id)
             or is_area_manager(user, family.area),
             "can_see_history": can_see_access_history(user, family.area),
