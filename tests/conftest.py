@@ -89,4 +89,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     browser = [item for item in items if Path(str(item.fspath)).parts[-2] == "e2e"]
     for item in browser:
         item.add_marker(pytest.mark.e2e)
+    browser.sort(key=lambda item: item.get_closest_marker("after_all_browser_tests") is not None)
     items[:] = [item for item in items if item not in browser] + browser

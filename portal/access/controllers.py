@@ -33,6 +33,8 @@ async def family_in_my_area(request: Request[Any, Any, Any], family_id: FromPath
 @get("/families/{family_id:int}/break-glass", name="break_glass")
 async def break_glass_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
     family = await family_in_my_area(request, family_id)
+    if family.restricted:
+        raise NoRelationship(family, restricted=True)
     return Template(
         "access/break_glass.html",
         context={"family_id": family.id, "form": Form(), "hours": service.BREAK_GLASS_HOURS},

@@ -404,7 +404,11 @@ async def families_for(user: CurrentUser, limit: int = 50) -> list[dict[str, Any
         Family.select(*Family.all_columns())
         .where(
             Family.area.is_in(list(user.areas) or [""])
-            & ((Family.lead_practitioner == user.id) | (Family.created_by == user.id))
+            & (
+                (Family.lead_practitioner == user.id)
+                # a restricted record is its lead's and the managers' alone
+                | ((Family.created_by == user.id) & (Family.restricted == False))  # noqa: E712
+            )
         )
         .order_by(Family.status, ascending=False)
         .order_by(Family.updated_at, ascending=False)

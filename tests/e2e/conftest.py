@@ -49,8 +49,9 @@ def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url(e2e_database_url: str, idp_issuer: str, e2e_port: int) -> Iterator[str]:
-    """The real portal (`portal serve`) on the port registered with the provider."""
+def portal_server(e2e_database_url: str, idp_issuer: str, e2e_port: int) -> Iterator[Process]:
+    """The real portal (`portal serve`) on the port registered with the provider;
+    its output (access log included) is kept for the log checks."""
     url = f"http://127.0.0.1:{e2e_port}"
     server = Process(
         [
@@ -66,8 +67,13 @@ def base_url(e2e_database_url: str, idp_issuer: str, e2e_port: int) -> Iterator[
         portal_env(e2e_database_url, idp_issuer, url),
     )
     server.wait_for_http(f"{url}/healthz")  # stops the server and raises if it never answers
-    yield url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(portal_server: Process, e2e_port: int) -> str:
+    return f"http://127.0.0.1:{e2e_port}"
 
 
 # ------------------------------------------------------------------ browser --

@@ -22,6 +22,7 @@ from tests.e2e.conftest import check_accessibility, sign_in
 CONSONANTS = "bdfgklmnprstvz"
 VOWELS = "aeiou"
 RECORD_URL = re.compile(r"/families/(\d+)(#.*)?$")
+SURNAMES_USED: list[str] = []  # every surname typed in this session, for the log checks
 
 
 def unique_surname() -> str:
@@ -32,7 +33,9 @@ def unique_surname() -> str:
     "Smith-Jones" in the shared database."""
     rng = random.SystemRandom()
     syllables = "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(4))
-    return (syllables + rng.choice(CONSONANTS) + "or").capitalize()
+    surname = (syllables + rng.choice(CONSONANTS) + "or").capitalize()
+    SURNAMES_USED.append(surname)
+    return surname
 
 
 def unique_word(length: int = 6) -> str:

@@ -227,6 +227,8 @@ def test_consent_withdrawal_closes_and_restricts_the_record(portal: Portal) -> N
     assert family is not None
     assert family["status"] == "closed" and family["restricted"]
     assert portal.client.get(f"/families/{family_id}").status_code == 403  # the creator lost access
+    assert "Smith-Jones" not in portal.client.get("/families").text  # and it left their list
+    assert portal.client.get(f"/families/{family_id}/break-glass").status_code == 403
     as_user(portal, "derby.manager")
     assert portal.client.get(f"/families/{family_id}").status_code == 200
     history = portal.run(consent_service.consent_history, family_id)
