@@ -10,6 +10,8 @@ import re
 import pytest
 from litestar.handlers import HTTPRouteHandler
 
+from portal.audit.chain import verify_chain
+from portal.audit.tables import AuditEvent
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families import service
@@ -200,3 +202,23 @@ def test_each_create_form_carries_a_fresh_one_use_key(portal: Portal) -> None:
     portal.sign_in("derby.school")
     first, second = (keys_of(portal.client.get("/families/new").text) for _ in range(2))
     assert len(first) == len(second) == 1 and first != second
+
+
+def test_a_fault_half_way_through_a_save_leaves_nothing_half_written(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal.sign_in("derby.school")
+
+    async def disk_fails(*_: object) -> None:
+        raise OSError("injected fault after the family and person rows were written")
+
+    monkeypatch.setattr(service, "save_search_keys", disk_fails)
+    response = post(portal, "/families", new_family_form(confirm_new="yes"))
+    assert response.status_code == 500
+    assert "Nothing you were saving has been half-saved" in response.text
+    assert "injected fault" not in response.text
+    assert portal.run(Family.count().run) == 0
+    assert portal.run(Person.count().run) == 0
+    created = AuditEvent.count().where(AuditEvent.action.is_in(["family_created", "person_added"]))
+    assert portal.run(created.run) == 0
+    assert portal.run(verify_chain) is None
