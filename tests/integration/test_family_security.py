@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import date
 
 import pytest
 from litestar.handlers import HTTPRouteHandler
 
+from portal.access.tables import BreakGlassGrant
 from portal.audit.chain import verify_chain
 from portal.audit.tables import AuditEvent
 from portal.auth.service import current_user_from
@@ -222,3 +224,25 @@ def test_a_fault_half_way_through_a_save_leaves_nothing_half_written(
     created = AuditEvent.count().where(AuditEvent.action.is_in(["family_created", "person_added"]))
     assert portal.run(created.run) == 0
     assert portal.run(verify_chain) is None
+
+
+def test_ids_from_another_family_or_area_are_not_found(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    mine = create_family(portal)
+    other = create_family(
+        portal, given="Amelia", family="Brackley", born=date(2019, 5, 5), postcode="DE1 3QT"
+    )
+    theirs = portal.run(Person.select(Person.id).where(Person.family == other).first().run)
+    assert theirs is not None
+    assert portal.client.get(f"/families/{mine}/people/{theirs['id']}").status_code == 404
+    response = post(portal, f"/families/{mine}/people/{theirs['id']}", {"given_names": "X"})
+    assert response.status_code == 404
+    as_user(portal, "derby.health")
+    post(portal, f"/families/{mine}/break-glass", {"reason": "Urgent welfare check today"})
+    grant = portal.run(BreakGlassGrant.select(BreakGlassGrant.id).first().run)
+    assert grant is not None
+    as_user(portal, "derbyshire.manager")  # a manager, but of another area
+    review = post(portal, f"/access/break-glass/{grant['id']}", {"outcome": "justified"})
+    assert review.status_code == 404
+    still_open = portal.run(BreakGlassGrant.select(BreakGlassGrant.reviewed_at).first().run)
+    assert still_open is not None and still_open["reviewed_at"] is None
