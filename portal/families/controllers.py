@@ -92,22 +92,14 @@ async def find(request: Request[Any, Any, Any]) -> Template:
     query = read_search(form)
     if query is None:
         return Template("families/find.html", context={"form": form}, status_code=422)
-    found = await service.find_candidates(query)
-    families: dict[int, dict[str, Any]] = {}
-    for person, family, match in found:
-        entry = families.setdefault(family["id"], {"family": family, "people": [], "access": None})
-        entry["people"].append({"person": person, "match": match})
-    leads = await lead.leads_of(list(families))
-    for family_id, entry in families.items():
-        entry["lead"] = leads.get(family_id)
-        entry["access"] = await relationship(user, Family(**entry["family"]))
-    await audit.record("family_search", "success", actor=user, results=len(families))
+    results = await match_summaries(user, await service.find_candidates(query))
+    await audit.record("family_search", "success", actor=user, results=len(results))
     return Template(
         "families/find.html",
         context={
             "form": form,
             "searched": True,
-            "results": list(families.values()),
+            "results": results,
             "areas": areas_by_slug(request),
             "new_key": new_form_key(),
         },
@@ -158,26 +150,29 @@ async def create_family(request: Request[Any, Any, Any]) -> Template | Redirect:
             return Template(
                 "families/new.html",
                 context=new_family_context(
-                    request, form, duplicates=await duplicate_summaries(user, duplicates)
+                    request, form, duplicates=await match_summaries(user, duplicates)
                 ),
             )
     family_id = await service.create_family(user, household, child, form.get("form_key"))
     return see_other(f"/families/{family_id}")
 
 
-async def duplicate_summaries(
+async def match_summaries(
     user: CurrentUser, found: list[tuple[dict[str, Any], dict[str, Any], matching.Match]]
 ) -> list[dict[str, Any]]:
-    """Likely duplicates, shown with only what the user is entitled to see."""
+    """Likely matches grouped by family, with only what this user may see:
+    the matching people only where they have a relationship with the family,
+    otherwise just that it is known, its area and its lead practitioner."""
     leads = await lead.leads_of(sorted({f["id"] for _, f, _ in found}))
     summaries: dict[int, dict[str, Any]] = {}
     for person, family, match in found:
-        access = await relationship(user, Family(**family))
-        entry = summaries.setdefault(
-            family["id"],
-            {"family": family, "lead": leads.get(family["id"]), "access": access, "people": []},
-        )
-        if access:
+        entry = summaries.get(family["id"])
+        if entry is None:
+            access = await relationship(user, Family(**family))
+            entry = {"family": family, "lead": leads.get(family["id"]), "access": access}
+            entry["people"] = []
+            summaries[family["id"]] = entry
+        if entry["access"]:
             entry["people"].append({"person": person, "match": match})
     return list(summaries.values())
 
@@ -345,7 +340,7 @@ async def add_person(
         query = service.details_of(person.columns(), family.postcode)
         duplicates = await service.find_candidates(query, exclude_family=family.id)
         if duplicates:
-            summaries = await duplicate_summaries(user, duplicates)
+            summaries = await match_summaries(user, duplicates)
             return Template(
                 "families/person.html",
                 context=person_context(family, form, duplicates=summaries),
