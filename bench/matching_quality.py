@@ -1,12 +1,14 @@
 """How well find-before-create matching does on the labelled pairs, and how fast.
 
-Run: ``uv run python bench/matching_quality.py``
+Run: ``uv run python bench/matching_quality.py [PAIRS.csv]``
 
-Reads tests/matching/pairs.csv (pairs of fictional children labelled ``same``
-or ``different``), judges each pair with ``is_likely_match`` and prints the
-confusion counts, precision, recall, F1, blocking recall (did the search keys
-fetch the true duplicate at all), recall per variation, the pairs judged wrong,
-and how many candidates a search can score per second.
+Reads tests/matching/pairs.csv, or the file given (pairs of fictional
+children labelled ``same`` or ``different``), judges each pair with
+``is_likely_match`` and prints the confusion counts, precision, recall, F1,
+blocking recall (did the search keys fetch the true duplicate at all), recall
+per variation, the pairs judged wrong, and how many candidates a search can
+score per second. With no file given it then prints the same figures for
+tests/matching/holdout.csv, pairs written without looking at the matcher.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from portal.families.matching import (
 )
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "matching" / "pairs.csv"
+HOLDOUT = PAIRS.with_name("holdout.csv")
 
 
 def person(row: dict[str, str], side: str) -> PersonDetails:
@@ -54,7 +57,9 @@ def ratio(top: int, bottom: int) -> float:
     return top / bottom if bottom else 0.0
 
 
-def quality(pairs: list[tuple[dict[str, str], PersonDetails, PersonDetails]]) -> None:
+def quality(
+    pairs: list[tuple[dict[str, str], PersonDetails, PersonDetails]], name: str = PAIRS.name
+) -> None:
     tp = fp = fn = tn = 0
     blocked = same_pairs = 0
     wrong: list[str] = []
@@ -86,7 +91,7 @@ def quality(pairs: list[tuple[dict[str, str], PersonDetails, PersonDetails]]) ->
     precision = ratio(tp, tp + fp)
     recall = ratio(tp, tp + fn)
     f1 = ratio(2 * tp, 2 * tp + fp + fn)
-    print(f"pairs.csv: {len(pairs)} pairs ({same_pairs} same, {len(pairs) - same_pairs} different)")
+    print(f"{name}: {len(pairs)} pairs ({same_pairs} same, {len(pairs) - same_pairs} different)")
     print(f"threshold           {MATCH_THRESHOLD}")
     print(f"true positives      {tp}")
     print(f"false positives     {fp}")
@@ -168,12 +173,18 @@ def speed(pairs: list[tuple[dict[str, str], PersonDetails, PersonDetails]]) -> N
         )
 
 
-def main() -> int:
-    pairs = load()
-    quality(pairs)
+def main(argv: list[str]) -> int:
+    path = Path(argv[0]) if argv else PAIRS
+    pairs = load(path)
+    quality(pairs, path.name)
     speed(pairs)
+    if not argv:
+        print()
+        print("held-out set (written blind to the matcher)")
+        print()
+        quality(load(HOLDOUT), HOLDOUT.name)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
