@@ -7,7 +7,9 @@ from typing import Any
 from litestar import MediaType, Request, Response, get
 from litestar.response import Redirect, Template
 
+from portal.access.service import break_glass_awaiting_review, is_area_manager
 from portal.db import ping
+from portal.lead.service import transfers_waiting_for
 from portal.plugins import enabled_areas
 from portal.web.guards import signed_in_user
 
@@ -20,7 +22,16 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     user = signed_in_user(request)
     assert user is not None  # the app-wide guard has run
     mine = [area for area in areas if area.slug in user.areas]
-    return Template("home.html", context={"areas": areas, "my_areas": mine})
+    managed = frozenset(a.slug for a in mine if is_area_manager(user, a.slug))
+    return Template(
+        "home.html",
+        context={
+            "areas": areas,
+            "my_areas": mine,
+            "transfers": await transfers_waiting_for(user) if mine else [],
+            "reviews": len(await break_glass_awaiting_review(managed)) if managed else 0,
+        },
+    )
 
 
 @get("/healthz", opt={**PUBLIC, "without_session": True}, name="healthz", media_type=MediaType.TEXT)

@@ -187,6 +187,7 @@ def test_lead_practitioner_taf_member_and_break_glass_give_access(portal: Portal
     grants = portal.run(BreakGlassGrant.select().run)
     assert len(grants) == 1 and grants[0]["reviewed_at"] is None
     as_user(portal, "derby.manager")
+    assert "1 use of emergency access to review" in portal.client.get("/").text
     reviews = portal.client.get("/access/break-glass")
     assert "Child disclosed harm at clinic" in reviews.text
     grant_id = grants[0]["id"]
@@ -356,6 +357,7 @@ def test_lead_transfer_is_accepted_by_the_receiver(portal: Portal) -> None:
     )
     assert response.status_code == 303
     as_user(portal, "derby.health")
+    assert "1 request to become a lead practitioner" in portal.client.get("/").text
     page = portal.client.get(f"/families/{family_id}")
     assert page.status_code == 200 and "Accept and become lead" in page.text
     transfer_id = re.search(r'/lead/transfer/(\d+)"', page.text)
