@@ -394,3 +394,22 @@ def test_access_history_is_for_area_managers_and_auditors(portal_factory: Any) -
     assert portal.client.get(f"/families/{family_id}").status_code == 403  # not the record itself
     as_user(portal, "derby.manager")
     assert portal.client.get(path).status_code == 200
+
+
+def test_a_taf_member_has_access_until_removed(portal: Portal) -> None:
+    from portal.auth.service import now_utc
+    from portal.taf.tables import TafMember
+
+    portal.sign_in("derby.health")
+    health_id = user_id(portal, "samuel.okafor")
+    as_user(portal, "derby.school")
+    family_id = create_family(portal)
+    member = TafMember(family=family_id, user=health_id, name="Samuel Okafor", added_at=now_utc())
+    portal.run(member.save().run)
+    as_user(portal, "derby.health")
+    page = portal.client.get(f"/families/{family_id}")
+    assert page.status_code == 200 and "you are in the team around the family" in page.text
+    portal.run(
+        TafMember.update({TafMember.removed_at: now_utc()}).where(TafMember.id == member.id).run
+    )
+    assert portal.client.get(f"/families/{family_id}").status_code == 403  # the next request
