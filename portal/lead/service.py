@@ -65,6 +65,8 @@ async def take_lead(user: CurrentUser, family: Family) -> None:
         current = (
             await Family.select(Family.lead_practitioner).where(Family.id == family.id).first()
         )
+        if current and current["lead_practitioner"] == user.id:
+            return  # a second click of the same button
         if current and current["lead_practitioner"] is not None:
             raise LeadError("This family already has a lead practitioner: propose a transfer")
         me = await PortalUser.objects().get(PortalUser.id == user.id)

@@ -14,6 +14,7 @@ from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
 from portal.consent import service as consent_service
 from portal.families.tables import Family, Person
+from portal.lead.tables import LeadSpell
 from tests.integration.conftest import Portal
 from tests.support.families import consent_form, new_family_form, person_form, search_form
 
@@ -63,6 +64,9 @@ def test_an_unrelated_practitioner_sees_only_that_a_match_exists_and_who_leads(
     portal.sign_in("derby.school")
     family_id = create_family(portal)
     post(portal, f"/families/{family_id}/lead/take", {})
+    again = post(portal, f"/families/{family_id}/lead/take", {})  # a double click
+    assert again.status_code == 303
+    assert portal.run(LeadSpell.count().run) == 1
     as_user(portal, "derbyshire.school")  # another area entirely
     response = post(
         portal, "/families/find", search_form("Elizabeth", "Smith-Jones", date(2016, 3, 4))
