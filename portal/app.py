@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal.access.controllers import ACCESS_HANDLERS, no_relationship
-from portal.access.service import NoRelationship, is_area_manager
+from portal.access.service import NoRelationship, is_area_manager, require_area_role
 from portal.areas import NavigationItem
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
@@ -94,11 +94,17 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         route_handlers=[
             *AUTH_HANDLERS,
             *PAGE_HANDLERS,
-            *FAMILY_HANDLERS,
-            *CONSENT_HANDLERS,
-            *SHARING_HANDLERS,
-            *LEAD_HANDLERS,
-            *ACCESS_HANDLERS,
+            Router(
+                path="/",
+                route_handlers=[
+                    *FAMILY_HANDLERS,
+                    *CONSENT_HANDLERS,
+                    *SHARING_HANDLERS,
+                    *LEAD_HANDLERS,
+                    *ACCESS_HANDLERS,
+                ],
+                guards=[require_area_role],
+            ),
             *area_routers,
             create_static_files_router(
                 path="/static",

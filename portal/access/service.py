@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 
 from portal.access.tables import BreakGlassGrant
 from portal.audit import service as audit
@@ -23,6 +25,7 @@ from portal.auth.tables import PortalUser
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.lead.tables import LeadTransfer
+from portal.plugins import enabled_areas
 from portal.taf.tables import TafMember
 
 BREAK_GLASS_HOURS = 8  # one working day
@@ -63,6 +66,17 @@ class NoRelationship(PermissionDeniedException):
         self.family = family
         self.restricted = restricted
         self.lead = lead  # name, organisation and email of the lead practitioner, to contact
+
+
+def require_area_role(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard for family pages: only people with a role in an enabled area.
+
+    Partnership analysts and portal administrators work across areas but not
+    with families' records, so even find-before-create is closed to them."""
+    user = connection.scope.get("user")
+    enabled = {area.slug for area in enabled_areas(connection.app.state.plugin_manager)}
+    if isinstance(user, CurrentUser) and not user.areas & enabled:
+        raise PermissionDeniedException("Your role does not give access to families' records")
 
 
 def is_area_manager(user: CurrentUser, area: str) -> bool:
