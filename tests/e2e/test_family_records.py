@@ -292,6 +292,12 @@ def test_emergency_access_is_given_for_a_reason_and_the_area_manager_reviews_it(
         check_accessibility(health)
 
     with another_user(browser, base_url, "derby.manager") as manager:
+        # The home page says what is waiting for the manager.
+        waiting = manager.get_by_role("region", name="Waiting for you")
+        expect(
+            waiting.get_by_role("link", name=re.compile("emergency access to review"))
+        ).to_be_visible()
+        check_accessibility(manager)
         navigation = manager.locator(".govuk-service-navigation").get_by_role("navigation")
         navigation.get_by_role("link", name="Emergency access").click()
         expect(manager).to_have_url(f"{base_url}/access/break-glass")
