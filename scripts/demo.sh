@@ -19,6 +19,8 @@ export IDP_CLIENT_SECRET="$PORTAL_OIDC_CLIENT_SECRET"
 
 uv run --frozen portal migrate >/dev/null
 uv run --frozen portal demo-data --accounts devidp/accounts.json --issuer "$PORTAL_OIDC_ISSUER"
+# The matching rules may have changed since var/portal.sqlite was made.
+uv run --frozen portal rebuild-search-keys >/dev/null
 
 node devidp/server.mjs &
 IDP_PID=$!
