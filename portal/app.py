@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 
 from portal.access.controllers import ACCESS_HANDLERS, no_relationship
 from portal.access.service import NoRelationship, is_area_manager, require_area_role
+from portal.admin.controllers import ADMIN, ADMIN_ROUTER
 from portal.areas import NavigationItem
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
@@ -75,11 +76,13 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
 
     def core_navigation(ctx: Mapping[str, Any]) -> list[NavigationItem]:
         user = signed_in_user(ctx["request"])
-        if user is None or not user.areas & area_slugs:
-            return []
-        items = [NavigationItem("Families", "/families")]
-        if any(is_area_manager(user, area) for area in user.areas & area_slugs):
-            items.append(NavigationItem("Emergency access", "/access/break-glass"))
+        items = []
+        if user is not None and user.areas & area_slugs:
+            items.append(NavigationItem("Families", "/families"))
+            if any(is_area_manager(user, area) for area in user.areas & area_slugs):
+                items.append(NavigationItem("Emergency access", "/access/break-glass"))
+        if user is not None and user.has_role(ADMIN):
+            items.append(NavigationItem("Users", "/admin/users"))
         return items
 
     templates.register_template_callable("core_navigation", core_navigation)
@@ -94,6 +97,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         route_handlers=[
             *AUTH_HANDLERS,
             *PAGE_HANDLERS,
+            ADMIN_ROUTER,
             Router(
                 path="/",
                 route_handlers=[

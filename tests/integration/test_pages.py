@@ -62,3 +62,10 @@ def test_htmx_is_configured_safely(portal: Portal) -> None:
     token = re.search(r'<meta name="csrf-token" content="([0-9a-f]{64})">', html).group(1)  # type: ignore[union-attr]
     body = re.search(r"<body[^>]*>", html).group(0)  # type: ignore[union-attr]
     assert f'hx-headers="{{&#34;X-CSRFToken&#34;: &#34;{token}&#34;}}"' in body
+
+
+def test_the_administrators_page_keeps_the_house_rules(portal: Portal) -> None:
+    portal.sign_in("portal.admin")
+    response = portal.client.get("/admin/users")
+    assert response.status_code == 200
+    check_page(response.text, "/admin/users")
