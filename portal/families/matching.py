@@ -15,6 +15,10 @@ Two steps, as in any record-linkage system:
   curve to give 0.0 .. 1.0, and each weight that counted gives a plain-English
   reason the searcher can check.
 
+Agreeing on a name counts for more the rarer the name (``name_frequencies``):
+two different children called Oliver Smith born on the same day are not rare,
+two called Ottilie Brackenbury are.
+
 The hardest look-alikes are twins: same family name, date of birth and
 postcode. What tells them apart is that their first names are two different
 real names ("Jack" and "Jake"), not one name mistyped ("Jack" and "Jakc"), so
@@ -32,6 +36,11 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
+from portal.families.name_frequencies import (
+    UNLISTED,
+    family_name_frequency,
+    given_name_frequency,
+)
 from portal.families.nicknames import is_known_name, name_groups, same_name
 
 
@@ -61,11 +70,36 @@ W_NHS_SAME = 12.0
 W_NHS_DIFFERENT = -12.0
 W_DOB = {"same": 5.0, "swapped": 3.5, "typo": 2.0, "different": -9.0}
 W_POSTCODE = {"same": 1.5, "sector": 0.8, "district": 0.3, "different": -0.7}
-W_COMMON = -0.8  # an exact match on a very common name is weaker evidence
 W_SWAPPED = -0.5  # given and family names the other way round
 W_MIDDLE = -0.8  # matched on a middle name, not the first name
 W_ALIAS = -0.5  # matched on another name recorded
 W_MIDDLE_DIFFERS = -2.0  # first names agree, middle names clearly do not
+
+# How common a name is (``name_frequencies``). In a Fellegi-Sunter model the
+# weight of agreeing on a value is log(m / u), u being the chance two different
+# people share it, which for a name is about how common it is. So agreeing on a
+# name listed as having frequency f counts log(f / UNLISTED) less than agreeing
+# on a name too rare to be listed: "Oliver Smith" and the same date of birth
+# is far weaker than "Ottilie Brackenbury" and the same date. The discount
+# never takes an agreeing name below W_NAME_FLOOR: agreeing on the commonest
+# names says next to nothing (the candidates were fetched for sharing a name
+# sound), but agreement is never evidence against. It is not made at the same
+# postcode: different people who share a home and a family name are a
+# household, and brothers and sisters are not given the same first name
+# however common it is, so there the address, not the rarity of the name, is
+# what tells them apart.
+W_NAME_FLOOR = 0.0
+# Both names near misses (a slip, a spelling or a short form in the first name
+# AND a slip or a sound-alike in the family name) at different addresses: more
+# often two look-alike children in one area (Lilly Hill and Lily Hall) than one
+# child with two slips in one record, so it counts less than the two apart.
+W_NEAR_MISS_BOTH = -2.0
+# A baby recorded before being named ("Baby", "Unborn", "Infant of ...", "Twin
+# 1") carries the expected date of delivery, and most babies are born within a
+# few weeks of it: within EXPECTED_DATE_DAYS counts for, if less than, a date
+# that agrees.
+W_DOB_EXPECTED = 2.5
+EXPECTED_DATE_DAYS = 42
 
 # Name agreement levels, best first.
 EXACT, NICKNAME, TYPO, SOUNDS, PREFIX, INITIAL, NONE, DIFFERENT = range(8)
@@ -98,136 +132,6 @@ FAMILY_REASONS = {
     PREFIX: "family name is shortened",
     NONE: "family names differ",
 }
-
-# The most common family and first names in the area: exact agreement on these
-# says less than on a rare name.
-COMMON_FAMILY_NAMES = frozenset(
-    [
-        "smith",
-        "jones",
-        "williams",
-        "taylor",
-        "brown",
-        "davies",
-        "evans",
-        "wilson",
-        "thomas",
-        "johnson",
-        "roberts",
-        "robinson",
-        "thompson",
-        "wright",
-        "walker",
-        "white",
-        "edwards",
-        "hughes",
-        "green",
-        "hall",
-        "lewis",
-        "harris",
-        "clarke",
-        "clark",
-        "patel",
-        "jackson",
-        "wood",
-        "turner",
-        "martin",
-        "cooper",
-        "hill",
-        "ward",
-        "morris",
-        "moore",
-        "lee",
-        "king",
-        "baker",
-        "harrison",
-        "morgan",
-        "allen",
-        "james",
-        "scott",
-        "phillips",
-        "watson",
-        "davis",
-        "parker",
-        "bennett",
-        "young",
-        "mitchell",
-        "kelly",
-        "cook",
-        "carter",
-        "richardson",
-        "bailey",
-        "collins",
-        "bell",
-        "shaw",
-        "murphy",
-        "miller",
-        "cox",
-        "richards",
-        "khan",
-        "singh",
-        "kaur",
-        "begum",
-        "ali",
-        "hussain",
-        "ahmed",
-        "mahmood",
-        "akhtar",
-        "bibi",
-        "kowalski",
-        "nowak",
-    ]
-)
-COMMON_GIVEN_NAMES = frozenset(
-    [
-        "oliver",
-        "george",
-        "harry",
-        "noah",
-        "jack",
-        "leo",
-        "arthur",
-        "muhammad",
-        "oscar",
-        "charlie",
-        "jacob",
-        "thomas",
-        "henry",
-        "freddie",
-        "alfie",
-        "theo",
-        "william",
-        "james",
-        "joshua",
-        "archie",
-        "olivia",
-        "amelia",
-        "isla",
-        "ava",
-        "ivy",
-        "freya",
-        "lily",
-        "florence",
-        "mia",
-        "willow",
-        "rosie",
-        "sophia",
-        "isabella",
-        "grace",
-        "ella",
-        "evie",
-        "poppy",
-        "emily",
-        "jessica",
-        "sophie",
-        "chloe",
-        "ruby",
-        "daniel",
-        "samuel",
-        "joseph",
-        "mohammed",
-    ]
-)
 
 # Family-name prefixes written joined, apart or with an apostrophe ("O'Brien",
 # "O Brien", "OBrien"; "Mc Donald"; "Al-Hassan"): joined to the next word.
@@ -262,10 +166,10 @@ _PARTICLES = frozenset(
 _DROPPABLE = ("al", "el", "van", "von", "de", "da", "di", "du", "le", "la", "der", "den", "del")
 
 # Given "names" that stand in until a baby is named ("Baby Boy", "Twin 1",
-# "Not known"): not names, so never evidence either way.
+# "Not known", "Infant of Sarah"): not names, so never evidence either way.
 _PLACEHOLDERS = frozenset(
     {"baby", "babe", "unborn", "infant", "newborn", "unnamed", "unknown", "not", "known", "nk"}
-    | {"boy", "girl", "male", "female", "twin", "triplet", "one", "two", "three"}
+    | {"boy", "girl", "male", "female", "twin", "triplet", "one", "two", "three", "child"}
 )
 
 # Words around the other names ("previously Walsh", "known as Ty", "nee Price").
@@ -538,6 +442,18 @@ def _gender_pair(a: str, b: str) -> bool:
     return len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} <= {"a", "o", "e"}
 
 
+# Letters written differently when a name is brought into English from another
+# alphabet: Kurdish and Persian ژ as "zh" or "j" ("Rozhin", "Rojin"), Cyrillic
+# Ж and Arabic ج as "zh", "dzh", "dj" or "j" ("Zhanna", "Djamila").
+_TRANSLITERATIONS = (("dzh", "j"), ("zh", "j"), ("dj", "j"))
+
+
+def _transliterated(word: str) -> str:
+    for written, plain in _TRANSLITERATIONS:
+        word = word.replace(written, plain)
+    return word
+
+
 @lru_cache(maxsize=131072)
 def given_level(a: str, b: str) -> int:
     """How well two folded given names agree (EXACT ... DIFFERENT)."""
@@ -545,7 +461,7 @@ def given_level(a: str, b: str) -> int:
         return EXACT
     if len(a) == 1 or len(b) == 1:
         return INITIAL if a[0] == b[0] else NONE
-    if same_name(a, b):
+    if same_name(a, b) or _transliterated(a) == _transliterated(b):
         return NICKNAME
     if is_known_name(a) and is_known_name(b):
         # Two different real names: twins, siblings, or a different child.
@@ -597,6 +513,8 @@ class _Prepared(NamedTuple):
     dob: date | None
     postcode: str  # "DE22 1AB", or "" when missing
     nhs: str  # the number when valid, else ""
+    placeholder: bool  # given names stand in for a baby not yet named ("Baby", "Unborn")
+    marks: tuple[str, str]  # of a baby not yet named: birth order ("1") and sex ("f")
 
 
 @lru_cache(maxsize=65536)
@@ -615,9 +533,39 @@ def _forms(parts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(forms)
 
 
+def _given_words(text: str) -> tuple[tuple[str, ...], bool]:
+    """The given names as folded words, and whether they are a placeholder for
+    a baby not yet named. After a placeholder word, what follows is no name of
+    the child's: "Twin A", "Baby Girl", "Infant of Sarah" (the mother)."""
+    words = fold(text).split()
+    if not words or words[0] not in _PLACEHOLDERS:
+        return tuple(w for w in words if w not in _PLACEHOLDERS), False
+    if "of" in words:
+        return (), True
+    return tuple(w for w in words if w not in _PLACEHOLDERS and len(w) > 1), True
+
+
+_ORDINALS = {"one": "1", "first": "1", "a": "1", "two": "2", "second": "2", "b": "2"}
+_ORDINALS |= {"three": "3", "third": "3", "c": "3"}
+_SEXES = {"boy": "m", "male": "m", "girl": "f", "female": "f"}
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _placeholder_marks(text: str) -> tuple[str, str]:
+    """What tells unnamed babies apart, when written: the order of birth of
+    twins or triplets ("Twin 1", "Twin B", "Triplet Two") and the sex ("Baby
+    Boy", "Baby Girl"), each "" when not given."""
+    words = fold(text).split()
+    digits = _DIGITS.findall(text)
+    order = digits[0].lstrip("0") if digits else ""
+    order = order or next((_ORDINALS[w] for w in words[1:] if w in _ORDINALS), "")
+    sex = next((_SEXES[w] for w in words if w in _SEXES), "")
+    return order, sex
+
+
 @lru_cache(maxsize=65536)
 def _prepare(person: PersonDetails) -> _Prepared:
-    given = tuple(w for w in fold(person.given_names).split() if w not in _PLACEHOLDERS)
+    given, placeholder = _given_words(person.given_names)
     family = _family_parts(person.family_name)
     aliases = tuple(w for w in fold(person.other_names).split() if w not in _ALIAS_NOISE)
     postcode = normalise_postcode(person.postcode) if person.postcode.strip() else ""
@@ -628,30 +576,53 @@ def _prepare(person: PersonDetails) -> _Prepared:
         dob=person.date_of_birth,
         postcode=postcode,
         nhs=nhs if nhs and valid_nhs_number(nhs) else "",
+        placeholder=placeholder,
+        marks=_placeholder_marks(person.given_names) if placeholder else ("", ""),
     )
 
 
+def _rarity_discount(weight: float, frequency: float) -> float:
+    """How much less agreeing on a name this common counts (see W_NAME_FLOOR)."""
+    if frequency <= UNLISTED or weight <= W_NAME_FLOOR:
+        return 0.0
+    return min(math.log(frequency / UNLISTED), weight - W_NAME_FLOOR)
+
+
+class _Agreement(NamedTuple):
+    """How one part of the names (given or family) agrees."""
+
+    weight: float
+    reason: str
+    level: int  # EXACT ... DIFFERENT, as read directly (not through other names)
+    discount: float  # taken off ``weight`` unless the postcode matches (a common name)
+
+
+_NO_NAMES = _Agreement(0.0, "", EXACT, 0.0)
+
+
 @lru_cache(maxsize=131072)
-def _given_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, str]:
-    """Weight and reason for two people's given names (first, then middles)."""
+def _given_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> _Agreement:
+    """How two people's given names (first, then middles) agree."""
     if not q or not c:
-        return 0.0, ""
+        return _NO_NAMES
     level = given_level(q[0], c[0])
     weight = W_GIVEN[level]
-    if level == EXACT and q[0] in COMMON_GIVEN_NAMES:
-        weight += W_COMMON
     reason = GIVEN_REASONS[level]
     if level <= NICKNAME:
+        # The same name, or one group's names: as telling as the commoner is rare.
+        frequency = max(given_name_frequency(q[0]), given_name_frequency(c[0]))
         if len(q) > 1 and len(c) > 1 and given_level(q[1], c[1]) >= NONE:
             if "muhammad" in name_groups(q[0]):
                 # Many boys in a family are Muhammad first, known by the next
                 # name: twins "Muhammad Ayaan" and "Muhammad Zayan".
-                return W_GIVEN[given_level(q[1], c[1])], "the names after Muhammad differ"
-            return weight + W_MIDDLE_DIFFERS, f"{reason}, middle names differ"
-        return weight, reason
+                middle = W_GIVEN[given_level(q[1], c[1])]
+                return _Agreement(middle, "the names after Muhammad differ", level, 0.0)
+            weight += W_MIDDLE_DIFFERS
+            return _Agreement(weight, f"{reason}, middle names differ", level, 0.0)
+        return _Agreement(weight, reason, level, _rarity_discount(weight, frequency))
     # "Mary Jane" and "Maryjane" or "Mary-Jane".
     if (len(q) > 1 or len(c) > 1) and "".join(q) == "".join(c):
-        return W_GIVEN[EXACT], "given names match"
+        return _Agreement(W_GIVEN[EXACT], "given names match", EXACT, 0.0)
     # A middle name used as the first name. When both have more than one given
     # name and share only one, that is how twins are often named: no match.
     if len(q) == 1 or len(c) == 1 or len(set(q) & set(c)) >= 2:
@@ -660,22 +631,53 @@ def _given_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, str
             middle = given_level(a, b)
             if middle <= TYPO and W_GIVEN[middle] + W_MIDDLE > weight:
                 weight, reason = W_GIVEN[middle] + W_MIDDLE, "a middle name is used as first name"
-    return weight, reason
+    return _Agreement(weight, reason, level, 0.0)
+
+
+def _masculine(word: str) -> str:
+    """The form of a Slavic family name that men and boys have: women's and
+    girls' forms add -ová (Czech, Slovak: "Horváthová", "Gažiová") or end in
+    -ska, -cka (Polish: "Kowalska"). Sisters and brothers, mothers and sons,
+    and one girl in two records, may be written either way."""
+    if word.endswith("ova") and len(word) >= 6:
+        return word[:-3]
+    if word.endswith(("ska", "cka")) and len(word) >= 6:
+        return word[:-1] + "i"
+    return word
 
 
 @lru_cache(maxsize=131072)
-def _family_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> tuple[float, str, int]:
-    """Weight, reason and level for two family names (as their parts)."""
+def _family_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> _Agreement:
+    """How two family names (as their parts) agree."""
     if not q or not c:
-        return 0.0, "", EXACT  # nothing to compare, so nothing to look for in other names
-    if q == c or "".join(q) == "".join(c):
-        common = "".join(q) in COMMON_FAMILY_NAMES
-        return W_FAMILY[EXACT] + (W_COMMON if common else 0.0), FAMILY_REASONS[EXACT], EXACT
+        return _NO_NAMES  # nothing to compare, so nothing to look for in other names
+    q_joined, c_joined = "".join(q), "".join(c)
+    if q == c or q_joined == c_joined:
+        weight = W_FAMILY[EXACT]
+        discount = _rarity_discount(weight, family_name_frequency(q_joined))
+        return _Agreement(weight, FAMILY_REASONS[EXACT], EXACT, discount)
     q_forms, c_forms = _forms(q), _forms(c)
     if not q_forms.isdisjoint(c_forms):
-        return W_FAMILY[NICKNAME], FAMILY_REASONS[NICKNAME], NICKNAME
+        return _Agreement(W_FAMILY[NICKNAME], FAMILY_REASONS[NICKNAME], NICKNAME, 0.0)
     level = min(family_level(a, b) for a in q_forms for b in c_forms)
-    return W_FAMILY[level], FAMILY_REASONS[level], level
+    if level > EXACT:
+        q_male = {_masculine(f) for f in q_forms}
+        c_male = {_masculine(f) for f in c_forms}
+        if q_male != q_forms or c_male != c_forms:
+            male = min(family_level(a, b) for a in q_male for b in c_male)
+            if male == EXACT:
+                reason = "family name matches in its other form (-ová, -ska)"
+                return _Agreement(W_FAMILY[NICKNAME], reason, NICKNAME, 0.0)
+            level = min(level, male)
+    weight = W_FAMILY[level]
+    discount = 0.0
+    if level in (TYPO, SOUNDS):
+        # Two spellings that are each a common name in their own right (Hill
+        # and Hall, Davis and Davies) are as likely two families as one slip:
+        # the likeness counts as little as agreeing on the rarer of the two.
+        frequency = min(family_name_frequency(q_joined), family_name_frequency(c_joined))
+        discount = _rarity_discount(weight, frequency)
+    return _Agreement(weight, FAMILY_REASONS[level], level, discount)
 
 
 def _alias_weight(
@@ -685,26 +687,28 @@ def _alias_weight(
     return min((compare(w, o) for w in words for o in others), default=NONE)
 
 
-def _given_weight(q: _Names, c: _Names) -> tuple[float, str]:
-    weight, reason = _given_agreement(q.given, c.given)
-    if weight < W_GIVEN[NICKNAME] and q.given and c.given and (q.aliases or c.aliases):
+def _given_weight(q: _Names, c: _Names) -> _Agreement:
+    agreement = _given_agreement(q.given, c.given)
+    if agreement.weight < W_GIVEN[NICKNAME] and q.given and c.given and (q.aliases or c.aliases):
         # A name recorded among the other names ("known as Precious").
         for first, others in ((q.given[:1], c.aliases), (c.given[:1], q.aliases)):
             level = _alias_weight(first, others, given_level)
-            if level <= TYPO and W_GIVEN[level] + W_ALIAS > weight:
+            if level <= TYPO and W_GIVEN[level] + W_ALIAS > agreement.weight:
                 weight, reason = W_GIVEN[level] + W_ALIAS, "first name is one of the other names"
-    return weight, reason
+                agreement = _Agreement(weight, reason, agreement.level, 0.0)
+    return agreement
 
 
-def _family_weight(q: _Names, c: _Names) -> tuple[float, str]:
-    weight, reason, level = _family_agreement(q.family, c.family)
-    if level > TYPO and q.family and c.family and (q.aliases or c.aliases):
+def _family_weight(q: _Names, c: _Names) -> _Agreement:
+    agreement = _family_agreement(q.family, c.family)
+    if agreement.level > TYPO and q.family and c.family and (q.aliases or c.aliases):
         # A previous family name, recorded among the other names.
         for forms, others in ((_forms(q.family), c.aliases), (_forms(c.family), q.aliases)):
             alias = _alias_weight(tuple(forms), others, family_level)
-            if alias <= TYPO and W_FAMILY[alias] + W_ALIAS > weight:
+            if alias <= TYPO and W_FAMILY[alias] + W_ALIAS > agreement.weight:
                 weight, reason = W_FAMILY[alias] + W_ALIAS, "family name is one of the other names"
-    return weight, reason
+                agreement = _Agreement(weight, reason, agreement.level, 0.0)
+    return agreement
 
 
 def _could_be_swapped(q: _Prepared, c: _Prepared) -> bool:
@@ -719,24 +723,43 @@ def _could_be_swapped(q: _Prepared, c: _Prepared) -> bool:
     ) == _first_sound(c_given[0])
 
 
-def _names_weight(q: _Prepared, c: _Prepared) -> tuple[float, list[str]]:
-    given, given_reason = _given_weight(q.names, c.names)
-    family, family_reason = _family_weight(q.names, c.names)
-    weight = given + family
-    reasons = [r for r in (given_reason, family_reason) if r]
-    if given < W_GIVEN[PREFIX] and family < W_FAMILY[SOUNDS] and _could_be_swapped(q, c):
+class _NamesWeight(NamedTuple):
+    weight: float
+    reasons: list[str]
+    discount: float  # taken off unless the postcode matches: the names are common ones
+    near_misses: bool  # neither name agrees exactly: a near miss in each
+
+
+def _names_weight(q: _Prepared, c: _Prepared) -> _NamesWeight:
+    given = _given_weight(q.names, c.names)
+    family = _family_weight(q.names, c.names)
+    weight = given.weight + family.weight
+    reasons = [r for r in (given.reason, family.reason) if r]
+    discount = given.discount + family.discount
+    near_misses = (
+        bool(q.names.given and c.names.given)
+        and NICKNAME <= given.level <= PREFIX
+        and TYPO <= family.level <= PREFIX
+    )
+    if (
+        given.weight < W_GIVEN[PREFIX]
+        and family.weight < W_FAMILY[SOUNDS]
+        and _could_be_swapped(q, c)
+    ):
         # Neither name agrees: perhaps they were typed the other way round.
         # Either side may be the one swapped; the given name is compared as a
         # given name, so both readings are tried.
         for left, right in ((q.swapped, c.names), (q.names, c.swapped)):
-            s_given, s_given_reason = _given_weight(left, right)
-            s_family, s_family_reason = _family_weight(left, right)
-            swapped = s_given + s_family + W_SWAPPED
+            s_given = _given_weight(left, right)
+            s_family = _family_weight(left, right)
+            swapped = s_given.weight + s_family.weight + W_SWAPPED
             if swapped > weight:
                 weight = swapped
                 reasons = ["given and family names are swapped"]
-                reasons += [r for r in (s_given_reason, s_family_reason) if r]
-    return weight, reasons
+                reasons += [r for r in (s_given.reason, s_family.reason) if r]
+                discount = s_given.discount + s_family.discount
+                near_misses = False
+    return _NamesWeight(weight, reasons, discount, near_misses)
 
 
 # --- dates, postcodes, NHS numbers ------------------------------------------------------------
@@ -814,6 +837,10 @@ POSTCODE_REASONS = {
 # --- the public API ---------------------------------------------------------------------------
 
 
+def _told_apart(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return any(x and y and x != y for x, y in zip(a, b, strict=True))
+
+
 def score(query: PersonDetails, candidate: PersonDetails) -> Match:
     """How likely ``candidate`` is the person searched for, with the reasons."""
     q, c = _prepare(query), _prepare(candidate)
@@ -828,15 +855,34 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
             reasons.append("NHS numbers differ")
     if q.dob is not None and c.dob is not None:
         level = dob_level(q.dob, c.dob)
-        total += W_DOB[level]
-        reasons.append(DOB_REASONS[level])
-    names, name_reasons = _names_weight(q, c)
-    total += names
-    reasons.extend(name_reasons)
-    if q.postcode and c.postcode:
-        level = postcode_level(q.postcode, c.postcode)
-        total += W_POSTCODE[level]
-        reasons.append(POSTCODE_REASONS[level])
+        if (
+            W_DOB[level] < W_DOB_EXPECTED
+            and (q.placeholder or c.placeholder)
+            and abs((q.dob - c.dob).days) <= EXPECTED_DATE_DAYS
+        ):
+            total += W_DOB_EXPECTED
+            reasons.append("date of birth is close to the expected date of a baby not yet named")
+        else:
+            total += W_DOB[level]
+            reasons.append(DOB_REASONS[level])
+    postcode = postcode_level(q.postcode, c.postcode) if q.postcode and c.postcode else ""
+    names = _names_weight(q, c)
+    total += names.weight
+    reasons.extend(names.reasons)
+    if q.placeholder and c.placeholder and _told_apart(q.marks, c.marks):
+        # "Twin 1" and "Twin 2", "Baby Boy" and "Baby Girl": two babies.
+        total += W_GIVEN[DIFFERENT]
+        reasons.append("babies not yet named, told apart as twins or by sex")
+    if postcode != "same":
+        if names.discount >= 1.0:
+            reasons.append("a common name, so it counts for less")
+        total -= names.discount
+        if names.near_misses:
+            total += W_NEAR_MISS_BOTH
+            reasons.append("both names differ a little")
+    if postcode:
+        total += W_POSTCODE[postcode]
+        reasons.append(POSTCODE_REASONS[postcode])
     probability = 1.0 / (1.0 + math.exp(-max(min(total, 30.0), -30.0)))
     return Match(round(probability, 4), tuple(reasons))
 

@@ -8,8 +8,9 @@ floors below are what the matcher achieves on them, rounded down a little.
 from __future__ import annotations
 
 import csv
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,13 @@ from portal.families.matching import (
     search_keys,
     valid_nhs_number,
 )
+from portal.families.name_frequencies import (
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    UNLISTED,
+    family_name_frequency,
+    given_name_frequency,
+)
 from portal.families.nicknames import NICKNAMES, is_known_name, name_groups, same_name
 
 PAIRS = Path(__file__).resolve().parent.parent / "matching" / "pairs.csv"
@@ -40,9 +48,9 @@ COLUMNS = ["pair_id", "label", "variation"] + [
     for field in ("given", "family", "other", "dob", "postcode", "nhs")
 ]
 
-# What the matcher achieves on pairs.csv (precision 0.951, recall 0.978 when
+# What the matcher achieves on pairs.csv (precision 0.967, recall 0.978 when
 # written), rounded down a little: a change that makes matching worse fails.
-PRECISION_FLOOR = 0.95
+PRECISION_FLOOR = 0.96
 RECALL_FLOOR = 0.97
 
 DOB = date(2015, 3, 4)
@@ -115,6 +123,8 @@ NICKNAME_PAIRS = [
     ("Kasia", "Katarzyna"),
     ("Mo", "Muhammad"),
     ("Lizzie", "Liz"),
+    ("Teddy", "Theodore"),
+    ("Teddy", "Edward"),
 ]
 
 
@@ -273,6 +283,219 @@ def test_an_invalid_nhs_number_is_no_evidence() -> None:
     b = child("Amelia", "Smith", nhs="9434765919")
     assert is_likely_match(a, b)
     assert not any("NHS" in reason for reason in score(a, b).reasons)
+
+
+# --- how common a name is --------------------------------------------------------------------
+
+MOVED = "S41 7QT"  # a postcode far from POSTCODE
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [
+        ("Oliver", "Smith"),
+        ("Muhammad", "Khan"),
+        ("Amelia", "Jones"),
+        ("Fatima", "Begum"),
+        ("Jack", "Taylor"),
+        ("Olivia", "Brown"),
+        ("Harry", "Wilson"),
+        ("Mohammed", "Hussain"),
+    ],
+)
+def test_a_common_name_and_date_of_birth_at_another_address_is_not_enough(
+    given: str, family: str
+) -> None:
+    """Many different children share a common name, and some share a birthday
+    too: with nothing else agreeing, that is not a likely match."""
+    here, elsewhere = child(given, family), child(given, family, postcode=MOVED)
+    assert not is_likely_match(here, elsewhere), score(here, elsewhere)
+    assert not is_likely_match(elsewhere, here)
+    assert "a common name, so it counts for less" in score(here, elsewhere).reasons
+    # At the same address it is the same child: brothers and sisters are not
+    # given the same first name, however common.
+    assert is_likely_match(here, child(given, family))
+    # And the same NHS number settles it wherever they live.
+    with_nhs = child(given, family, nhs="9434765919")
+    assert is_likely_match(with_nhs, child(given, family, postcode=MOVED, nhs="9434765919"))
+
+
+@pytest.mark.parametrize(
+    ("given", "family"),
+    [
+        ("Ottilie", "Brackenbury"),  # both rare
+        ("Jenson", "Cresswell"),
+        ("Oliver", "Brackenbury"),  # a common first name, a rare family name
+        ("Ottilie", "Smith"),  # a rare first name, the commonest family name
+        ("Zachary", "Morris"),  # both fairly common
+    ],
+)
+def test_a_rarer_name_and_date_of_birth_at_another_address_is_a_family_that_moved(
+    given: str, family: str
+) -> None:
+    here, elsewhere = child(given, family), child(given, family, postcode=MOVED)
+    assert is_likely_match(here, elsewhere), score(here, elsewhere)
+    assert is_likely_match(elsewhere, here)
+
+
+def test_the_rarer_the_name_the_stronger_the_evidence() -> None:
+    def moved(given: str, family: str) -> float:
+        return score(child(given, family), child(given, family, postcode=MOVED)).score
+
+    assert moved("Ottilie", "Brackenbury") > moved("Zachary", "Morris") > moved("Oliver", "Smith")
+    assert moved("Oliver", "Brackenbury") > moved("Oliver", "Smith")
+    assert moved("Ottilie", "Smith") > moved("Oliver", "Smith")
+
+
+def test_a_short_form_of_a_common_name_counts_as_the_common_name() -> None:
+    """Mohammed and Muhammad, Harry and Henry: as common as the commoner."""
+    a = child("Mohammed", "Khan")
+    assert not is_likely_match(a, child("Muhammad", "Khan", postcode=MOVED))
+    assert is_likely_match(a, child("Muhammad", "Khan"))
+    assert is_likely_match(a, child("Muhammad", "Brackenbury", postcode=MOVED)) is False
+    assert is_likely_match(child("Henry", "Ogden"), child("Harry", "Ogden", postcode=MOVED))
+
+
+def test_two_common_family_names_a_letter_apart_count_for_less_than_a_slip() -> None:
+    """Davis and Davies are two families' names as often as one mistyped;
+    Brackenbury and Brakenbury are one name with a slip."""
+    slip = score(child("Ottilie", "Brackenbury"), child("Ottilie", "Brakenbury", postcode=MOVED))
+    two_names = score(child("Ottilie", "Davies"), child("Ottilie", "Davis", postcode=MOVED))
+    assert slip.score > two_names.score
+    assert "family name differs by a typing slip" in two_names.reasons
+
+
+def test_the_frequency_tables_are_folded_and_ordered() -> None:
+    for table in (GIVEN_NAMES, FAMILY_NAMES):
+        assert len(table) >= 200
+        for name, frequency in table.items():
+            assert re.fullmatch("[a-z]+", name), name
+            assert frequency > UNLISTED, name
+    # Every given name common enough to list is a known name, so two different
+    # common names are two children, not a typo ("Amira" and "Amina").
+    assert [name for name in GIVEN_NAMES if not is_known_name(name)] == []
+    assert given_name_frequency("oliver") > given_name_frequency("zachary") > UNLISTED
+    assert given_name_frequency("ottilie") == UNLISTED
+    assert family_name_frequency("smith") > family_name_frequency("morris") > UNLISTED
+    assert family_name_frequency("brackenbury") == UNLISTED
+
+
+# --- near misses in both names ----------------------------------------------------------------
+
+NEARBY = "DE22 1XY"  # the same postcode sector as POSTCODE, another street
+
+
+def test_a_near_miss_in_each_name_nearby_needs_more_than_one_slip() -> None:
+    """Same date of birth, same area: "Imogen Sheldon" and "Imogne Sheldan"
+    may be one child with two slips, or two children with look-alike names,
+    so together they count for less than the two slips apart."""
+    a = child("Imogen", "Sheldon")
+    both = score(a, child("Imogne", "Sheldan", postcode=NEARBY))
+    assert both.score == score(child("Imogne", "Sheldan", postcode=NEARBY), a).score
+    assert "both names differ a little" in both.reasons
+    given_slip = score(a, child("Imogne", "Sheldon", postcode=NEARBY))
+    family_slip = score(a, child("Imogen", "Sheldan", postcode=NEARBY))
+    assert is_likely_match(a, child("Imogne", "Sheldon", postcode=NEARBY))
+    assert is_likely_match(a, child("Imogen", "Sheldan", postcode=NEARBY))
+
+    # In log-odds, less than the two slips' evidence added up.
+    def logit(match: Match) -> float:
+        return math.log(match.score / (1 - match.score))
+
+    full = score(a, child("Imogen", "Sheldon", postcode=NEARBY))
+    assert logit(both) < logit(given_slip) + logit(family_slip) - logit(full) - 1.5
+    # At the same address, two slips are one child recorded carelessly.
+    same_home = score(a, child("Imogne", "Sheldan"))
+    assert is_likely_match(a, child("Imogne", "Sheldan"))
+    assert "both names differ a little" not in same_home.reasons
+
+
+def test_a_spelling_of_a_common_name_and_a_family_name_slip_nearby_is_not_enough() -> None:
+    a, b = child("Lilly", "Hill"), child("Lily", "Hall", postcode=NEARBY)
+    assert not is_likely_match(a, b), score(a, b)
+    assert not is_likely_match(b, a)
+
+
+# --- babies not yet named ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "placeholder", ["Baby", "Unborn", "Infant", "Baby Girl", "Infant of Sarah", "Twin 1", "Twin A"]
+)
+def test_a_placeholder_is_no_given_name(placeholder: str) -> None:
+    """ "Infant of Sarah": Sarah is the mother, not the baby."""
+    unnamed, named = child(placeholder, "Adebayo-Price"), child("Mila", "Adebayo-Price")
+    assert is_likely_match(unnamed, named), score(unnamed, named)
+    reasons = score(unnamed, named).reasons
+    assert not any("first name" in reason for reason in reasons), reasons
+
+
+@pytest.mark.parametrize("days", [-42, -12, 9, 28, 42])
+def test_a_baby_not_yet_named_is_found_near_the_expected_date(days: int) -> None:
+    """An unborn baby is recorded with the expected date; most are born within
+    a few weeks of it."""
+    expected = child("Unborn", "Hall", dob=DOB)
+    born = child("Mila", "Hall", dob=DOB + timedelta(days=days))
+    assert is_likely_match(expected, born), score(expected, born)
+    assert is_likely_match(born, expected)
+    assert (
+        "date of birth is close to the expected date of a baby not yet named"
+        in score(expected, born).reasons
+    )
+
+
+def test_only_a_placeholder_makes_a_near_date_count() -> None:
+    born = child("Mila", "Hall", dob=DOB + timedelta(days=12))
+    # Too far from the expected date.
+    assert not is_likely_match(child("Unborn", "Hall", dob=DOB - timedelta(days=60)), born)
+    # Two named children born twelve days apart are two children.
+    assert not is_likely_match(child("Mila", "Hall", dob=DOB), born)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Twin 1", "Twin 2"), ("Twin A", "Twin B"), ("Baby Boy", "Baby Girl"), ("Twin 1", "Twin B")],
+)
+def test_unnamed_twins_told_apart_are_different_children(first: str, second: str) -> None:
+    a, b = child(first, "Adeyemi"), child(second, "Adeyemi")
+    assert not is_likely_match(a, b), score(a, b)
+    assert not is_likely_match(b, a)
+    assert is_likely_match(a, child(first, "Adeyemi"))
+
+
+# --- other spellings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Rozhin", "Rojin"), ("Zhiyan", "Jiyan"), ("Djamila", "Jamila")]
+)
+def test_names_written_from_another_alphabet_match(a: str, b: str) -> None:
+    """Kurdish and Persian ژ is written "zh" or "j"; Arabic ج "dj" or "j"."""
+    first, second = child(a, "Mustafa"), child(b, "Mustafa")
+    assert is_likely_match(first, second), score(first, second)
+    assert "first name is a short form or other spelling" in score(first, second).reasons
+
+
+@pytest.mark.parametrize(
+    ("female", "male"),
+    [
+        ("Horváthová", "Horvath"),
+        ("Gažiová", "Gazi"),
+        ("Baloghová", "Balog"),
+        ("Kowalska", "Kowalski"),
+    ],
+)
+def test_slavic_family_names_match_in_either_form(female: str, male: str) -> None:
+    """Czech and Slovak women's names add -ová, Polish end -ska: the same
+    girl's name may be written either way, even after a move."""
+    a, b = child("Denisa", female), child("Denisa", male, postcode=MOVED)
+    assert is_likely_match(a, b), score(a, b)
+    assert is_likely_match(b, a)
+
+
+def test_a_slavic_brother_and_sister_are_still_different_children() -> None:
+    sister, brother = child("Denisa", "Horváthová"), child("Marek", "Horváth")
+    assert not is_likely_match(sister, brother)
 
 
 # --- scores and reasons -----------------------------------------------------------------------
