@@ -877,7 +877,9 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
         if names.discount >= 1.0:
             reasons.append("a common name, so it counts for less")
         total -= names.discount
-        if names.near_misses:
+        # Only at addresses known to differ: a search usually has no postcode,
+        # and a nickname plus a slip in a rare surname must still find the child.
+        if names.near_misses and postcode:
             total += W_NEAR_MISS_BOTH
             reasons.append("both names differ a little")
     if postcode:

@@ -708,3 +708,11 @@ def test_quality_on_the_labelled_pairs() -> None:
 def test_scores_do_not_depend_on_which_record_is_the_query() -> None:
     for pair_id, _, _, a, b in pairs():
         assert score(a, b).score == pytest.approx(score(b, a).score, abs=1e-6), pair_id
+
+
+def test_a_search_without_a_postcode_finds_a_nickname_with_a_slip_in_a_rare_surname() -> None:
+    # The find-before-create journey: "Liz", a transposition, the date of birth, no postcode.
+    search = PersonDetails(
+        given_names="Liz", family_name="Niukdakesor", date_of_birth=date(2016, 3, 4)
+    )
+    assert is_likely_match(search, child("Elizabeth", "Niudkakesor", date(2016, 3, 4)))
