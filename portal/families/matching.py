@@ -853,6 +853,7 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
         else:
             total += W_NHS_DIFFERENT
             reasons.append("NHS numbers differ")
+    level = ""
     if q.dob is not None and c.dob is not None:
         level = dob_level(q.dob, c.dob)
         if (
@@ -873,15 +874,18 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
         # "Twin 1" and "Twin 2", "Baby Boy" and "Baby Girl": two babies.
         total += W_GIVEN[DIFFERENT]
         reasons.append("babies not yet named, told apart as twins or by sex")
-    if postcode != "same":
+    # A common name counts for less unless the address agrees, or the address
+    # is unknown and the date of birth agrees: a search seldom has a postcode,
+    # and the same full name and birthday must never come back "No match".
+    if postcode != "same" and (postcode or level not in ("same", "swapped")):
         if names.discount >= 1.0:
             reasons.append("a common name, so it counts for less")
         total -= names.discount
-        # Only at addresses known to differ: a search usually has no postcode,
-        # and a nickname plus a slip in a rare surname must still find the child.
-        if names.near_misses and postcode:
-            total += W_NEAR_MISS_BOTH
-            reasons.append("both names differ a little")
+    # Only at addresses known to differ: a search usually has no postcode, and a
+    # nickname plus a slip in a rare surname must still find the child.
+    if names.near_misses and postcode and postcode != "same":
+        total += W_NEAR_MISS_BOTH
+        reasons.append("both names differ a little")
     if postcode:
         total += W_POSTCODE[postcode]
         reasons.append(POSTCODE_REASONS[postcode])

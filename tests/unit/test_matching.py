@@ -716,3 +716,17 @@ def test_a_search_without_a_postcode_finds_a_nickname_with_a_slip_in_a_rare_surn
         given_names="Liz", family_name="Niukdakesor", date_of_birth=date(2016, 3, 4)
     )
     assert is_likely_match(search, child("Elizabeth", "Niudkakesor", date(2016, 3, 4)))
+
+
+@pytest.mark.parametrize(("given", "family"), [("Oliver", "Smith"), ("Muhammad", "Hussain")])
+def test_a_search_without_a_postcode_finds_a_common_name_with_the_same_birthday(
+    given: str, family: str
+) -> None:
+    search = PersonDetails(given_names=given, family_name=family, date_of_birth=date(2015, 6, 1))
+    assert is_likely_match(search, child(given, family, date(2015, 6, 1)))
+    # ... but not on the common name alone, nor at an address known to differ.
+    assert not is_likely_match(
+        PersonDetails(given_names=given, family_name=family), child(given, family)
+    )
+    moved = PersonDetails(given, family, date_of_birth=date(2015, 6, 1), postcode="S40 2LX")
+    assert not is_likely_match(moved, child(given, family, date(2015, 6, 1)))
