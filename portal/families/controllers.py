@@ -197,7 +197,6 @@ async def family_record(request: Request[Any, Any, Any], family_id: FromPath[int
             "access": access,
             "family": family,
             "place": locality_name(areas, family.area, family.locality),
-            "area": areas.get(family.area),
             "people": people,
             "relationships": relationships,
             "relationship_labels": dict(RELATIONSHIPS),
@@ -224,16 +223,19 @@ async def family_record(request: Request[Any, Any, Any], family_id: FromPath[int
             "can_manage_lead": family.lead_practitioner in (None, user.id)
             or is_area_manager(user, family.area),
             "can_see_history": can_see_access_history(user, family.area),
-            "new_key": new_form_key(),
         },
     )
+
+
+def area_of(request: Request[Any, Any, Any], family: Family) -> list[Any]:
+    return [a for a in enabled_areas(request.app.state.plugin_manager) if a.slug == family.area]
 
 
 def household_context(
     request: Request[Any, Any, Any], family: Family, form: Form
 ) -> dict[str, Any]:
-    areas = [a for a in enabled_areas(request.app.state.plugin_manager) if a.slug == family.area]
-    return {"family": family, "form": form, "places": forms.locality_choices(areas)}
+    places = forms.locality_choices(area_of(request, family))
+    return {"family": family, "form": form, "places": places}
 
 
 @get("/families/{family_id:int}/household", name="edit_household")
@@ -251,8 +253,7 @@ async def save_household(
 ) -> Template | Redirect:
     family = (await family_for(request, family_id)).family
     form = await Form.read(request)
-    areas = [a for a in enabled_areas(request.app.state.plugin_manager) if a.slug == family.area]
-    household = forms.read_household(form, areas)
+    household = forms.read_household(form, area_of(request, family))
     if household is None:
         return Template(
             "families/household.html",
@@ -397,12 +398,11 @@ async def save_person(
         await service.update_person(
             user_of(request), family, person_id, forms.version_of(form), data
         )
-    except service.StaleVersion:
-        current = await service.person_in(family, person_id)
+    except service.StaleVersion as stale:
         return conflict(
             request,
             form,
-            forms.person_form(current),
+            forms.person_form(stale.current),
             PERSON_FIELDS,
             action=f"/families/{family.id}/people/{person_id}",
             back=f"/families/{family.id}",

@@ -249,11 +249,11 @@ async def update_person(
     user: CurrentUser, family: Family, person_id: int, version: int, data: PersonInput
 ) -> None:
     async with write_transaction(Family._meta.db):
-        current = await _person_in(family, person_id)
+        await person_in(family, person_id)  # 404 unless the person is in this family
         if not await versioned_update(
             Person, person_id, version, {**data.columns(), "updated_at": now_utc()}
         ):
-            raise StaleVersion(current)
+            raise StaleVersion(await person_in(family, person_id))  # as saved by the other
         await save_search_keys(person_id, details_of(data.columns(), family.postcode))
         await audit.record(
             "person_updated",
@@ -293,15 +293,11 @@ async def update_household(
         )
 
 
-async def _person_in(family: Family, person_id: int) -> Person:
+async def person_in(family: Family, person_id: int) -> Person:
     person = await Person.objects().get((Person.id == person_id) & (Person.family == family.id))
     if person is None:
         raise NotFoundException()
     return person
-
-
-async def person_in(family: Family, person_id: int) -> Person:
-    return await _person_in(family, person_id)
 
 
 async def people_of(family_id: int) -> list[Person]:
@@ -313,8 +309,8 @@ async def people_of(family_id: int) -> list[Person]:
 async def add_relationship(
     user: CurrentUser, family: Family, person_id: int, relative_id: int, kind: str, form_key: str
 ) -> None:
-    await _person_in(family, person_id)
-    await _person_in(family, relative_id)
+    await person_in(family, person_id)
+    await person_in(family, relative_id)
 
     async def create() -> int:
         async with write_transaction(Family._meta.db):

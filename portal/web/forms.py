@@ -13,8 +13,6 @@ from typing import Any
 
 from litestar import Request
 
-MAX_TEXT = 2000
-
 
 class Form:
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
