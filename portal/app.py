@@ -19,22 +19,28 @@ from portal.access.controllers import ACCESS_HANDLERS, no_relationship
 from portal.access.service import NoRelationship, is_area_manager, require_area_role
 from portal.admin.controllers import ADMIN, ADMIN_ROUTER
 from portal.areas import NavigationItem
+from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
+from portal.closure.controllers import HANDLERS as CLOSURE_HANDLERS
 from portal.consent.controllers import CONSENT_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
+from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.families.controllers import FAMILY_HANDLERS
 from portal.lead.controllers import LEAD_HANDLERS
+from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.plugins import build_plugin_manager, call_per_area, enabled_areas
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
+from portal.taf.controllers import HANDLERS as TAF_HANDLERS
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.guards import require_sign_in, signed_in_user
 from portal.web.pages import PAGE_HANDLERS
 from portal.web.security import csrf_protect_hook, security_headers_hook
 from portal.web.session_middleware import SessionMiddleware
 from portal.web.templating import template_engine
+from portal.workdays.controllers import HANDLERS as WORKDAYS_HANDLERS
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024
@@ -98,6 +104,8 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             *AUTH_HANDLERS,
             *PAGE_HANDLERS,
             ADMIN_ROUTER,
+            *NOTIFY_HANDLERS,
+            *WORKDAYS_HANDLERS,
             Router(
                 path="/",
                 route_handlers=[
@@ -106,6 +114,10 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
                     *SHARING_HANDLERS,
                     *LEAD_HANDLERS,
                     *ACCESS_HANDLERS,
+                    *ASSESSMENT_HANDLERS,
+                    *TAF_HANDLERS,
+                    *ESCALATION_HANDLERS,
+                    *CLOSURE_HANDLERS,
                 ],
                 guards=[require_area_role],
             ),

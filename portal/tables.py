@@ -1,13 +1,32 @@
 """Every core table, in dependency order (migrations and table binding use this)."""
 
 from portal.access.tables import BreakGlassGrant
+from portal.assessments.tables import (
+    Assessment,
+    AssessmentAppendix,
+    AssessmentSection,
+    AssessmentVersion,
+    SectionDraft,
+)
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
+from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
+from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
+from portal.notify.tables import Notification, OutboxEmail
 from portal.sharing.tables import SharingDecision
-from portal.taf.tables import TafMember
+from portal.taf.tables import (
+    FamilyGoal,
+    GoalChange,
+    GoalScore,
+    MeetingAttendee,
+    PlanAction,
+    TafMeeting,
+    TafMember,
+)
+from portal.workdays.tables import BankHolidayOverride
 
 CORE_TABLES = (
     PortalUser,
@@ -27,4 +46,21 @@ CORE_TABLES = (
     LeadDisagreement,
     TafMember,
     BreakGlassGrant,
+    BankHolidayOverride,
+    Assessment,
+    AssessmentSection,
+    SectionDraft,
+    AssessmentVersion,
+    AssessmentAppendix,
+    TafMeeting,
+    MeetingAttendee,
+    FamilyGoal,
+    GoalChange,
+    PlanAction,
+    GoalScore,
+    SocialCareReferral,
+    StepDown,
+    Closure,
+    Notification,
+    OutboxEmail,
 )

@@ -32,6 +32,8 @@ class Family(Table, tablename="family"):
     created_at = Timestamptz()
     updated_at = Timestamptz()
     lead_practitioner = ForeignKey(references=PortalUser, null=True, index=True)
+    # set when lead responsibility passed to a statutory service (e.g. Children's Social Care)
+    statutory_lead = Varchar(length=200, default="")
     # open / closed; a closed family keeps its record but has no open work
     status = Varchar(length=20, default="open")
     closed_at = Timestamptz(null=True, default=None)

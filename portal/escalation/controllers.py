@@ -1,0 +1,7 @@
+"""HTTP handlers for escalation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []

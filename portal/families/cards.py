@@ -1,0 +1,21 @@
+"""The practice cards on a family's record page, one per capability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.assessments.cards import card as assessment_card
+from portal.auth.service import CurrentUser
+from portal.closure.cards import card as closure_card
+from portal.escalation.cards import card as escalation_card
+from portal.families.tables import Family
+from portal.taf.cards import card as taf_card
+
+CARDS = (escalation_card, assessment_card, taf_card, closure_card)
+
+
+async def practice_cards(family: Family, user: CurrentUser) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for card in CARDS:
+        context.update(await card(family, user))
+    return context

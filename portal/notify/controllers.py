@@ -1,0 +1,7 @@
+"""HTTP handlers for notify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []
