@@ -35,6 +35,25 @@ class AreaDescription:
 
 
 @dataclass(frozen=True)
+class SocialCareRoute:
+    """Where a practitioner refers a child they fear is suffering, or likely to
+    suffer, significant harm: the area's Children's Social Care front door.
+
+    Empty contact fields are shown as "to be confirmed by the council";
+    ``confirmed`` is False until the council has checked the details for the portal.
+    """
+
+    service: str  # the team that takes referrals, e.g. "Initial Response Team"
+    council: str  # whose service it is, e.g. "Derby City Council Children's Services"
+    phone: str = ""
+    out_of_hours_phone: str = ""
+    email: str = ""
+    online_form_url: str = ""  # an https:// address of the council's online referral form
+    guidance: str = ""  # what to do, in the area's words
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class NavigationItem:
     text: str
     href: str

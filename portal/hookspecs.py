@@ -18,7 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
 
-    from portal.areas import AreaDescription, FamilyArrival, NavigationItem
+    from portal.areas import AreaDescription, FamilyArrival, NavigationItem, SocialCareRoute
     from portal.auth.service import CurrentUser
 
 PROJECT_NAME = "portal"
@@ -52,3 +52,9 @@ def portal_template_directories() -> Sequence[Path]:
 @hookspec
 def portal_family_arrived(arrival: FamilyArrival) -> None:
     """Tell the receiving area a family has moved in (called on that area's plugin only)."""
+
+
+@hookspec
+def portal_social_care_route(area: str) -> SocialCareRoute | None:
+    """Return where to refer significant harm to Children's Social Care (family's area plugin only)."""
+    raise NotImplementedError

@@ -2,7 +2,14 @@
 
 import pluggy
 
-from portal.areas import AreaDescription, Contact, FamilyArrival, Locality, NavigationItem
+from portal.areas import (
+    AreaDescription,
+    Contact,
+    FamilyArrival,
+    Locality,
+    NavigationItem,
+    SocialCareRoute,
+)
 from portal.auth.service import CurrentUser
 from portal.hookspecs import PROJECT_NAME
 from portal.web.guards import require_role
@@ -16,6 +23,7 @@ __all__ = [
     "FamilyArrival",
     "Locality",
     "NavigationItem",
+    "SocialCareRoute",
     "hookimpl",
     "require_role",
 ]

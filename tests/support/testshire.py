@@ -15,6 +15,7 @@ from portal.plugin_api import (
     FamilyArrival,
     Locality,
     NavigationItem,
+    SocialCareRoute,
     hookimpl,
     require_role,
 )
@@ -64,3 +65,22 @@ ARRIVALS: list[FamilyArrival] = []  # what the hook was told, for tests to inspe
 @hookimpl
 def portal_family_arrived(arrival: FamilyArrival) -> None:
     ARRIVALS.append(arrival)
+
+
+TESTSHIRE_ROUTE = SocialCareRoute(
+    service="Testshire Children's Front Door",
+    council="Testshire County Council",
+    phone="01000 000002",
+    out_of_hours_phone="01000 000003",
+    email="front.door@testshire.example",
+    online_form_url="https://testshire.example/refer",
+    guidance="Phone the Testshire Children's Front Door at once.",
+    confirmed=True,
+)
+ROUTE_REQUESTS: list[str] = []  # areas the hook was asked about, for tests to inspect
+
+
+@hookimpl
+def portal_social_care_route(area: str) -> SocialCareRoute | None:
+    ROUTE_REQUESTS.append(area)
+    return TESTSHIRE_ROUTE

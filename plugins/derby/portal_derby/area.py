@@ -4,7 +4,7 @@ Phone numbers are the ones published to professionals; each local team checks
 them before go-live (they are not in the partnership procedure text).
 """
 
-from portal.plugin_api import AreaDescription, Contact, Locality
+from portal.plugin_api import AreaDescription, Contact, Locality, SocialCareRoute
 
 DERBY = AreaDescription(
     slug="derby",
@@ -40,5 +40,24 @@ DERBY = AreaDescription(
             name="The Lighthouse",
             description="For children with a significant disability, instead of the locality SPA clerk.",
         ),
+    ),
+)
+
+# A significant-harm referral: the Professional Consultation Line's LA Team
+# Manager records the contact and advises a referral to the Initial Response
+# Team (seed 001). The numbers are the front door's and Careline's above; the
+# partnership procedure text gives none, so the council confirms them (and its
+# email or online form) before go-live.
+SOCIAL_CARE_ROUTE = SocialCareRoute(
+    service="Initial Response Team",
+    council="Derby City Council Children's Services",
+    phone=DERBY.social_care_front_door.phone,
+    out_of_hours_phone=DERBY.out_of_hours.phone if DERBY.out_of_hours else "",
+    guidance=(
+        "Phone the Initial Response Team at once if you have reasonable cause to suspect "
+        "a child is suffering, or is likely to suffer, significant harm. Any practitioner "
+        "can refer: you do not need the family's consent, or an Early Help Assessment, "
+        "though an assessment you have completed supports the referral. If you are unsure "
+        "whether the threshold is met, the Professional Consultation Line will advise."
     ),
 )

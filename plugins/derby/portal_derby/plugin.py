@@ -7,8 +7,15 @@ from typing import Any
 from litestar import get
 from litestar.response import Template
 
-from portal.plugin_api import AreaDescription, CurrentUser, NavigationItem, hookimpl, require_role
-from portal_derby.area import DERBY
+from portal.plugin_api import (
+    AreaDescription,
+    CurrentUser,
+    NavigationItem,
+    SocialCareRoute,
+    hookimpl,
+    require_role,
+)
+from portal_derby.area import DERBY, SOCIAL_CARE_ROUTE
 
 DERBY_ROLES = ("derby.practitioner", "derby.spa_clerk", "derby.vcm_chair", "derby.area_manager")
 
@@ -36,3 +43,8 @@ def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
 @hookimpl
 def portal_template_directories() -> Sequence[Path]:
     return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def portal_social_care_route(area: str) -> SocialCareRoute | None:
+    return SOCIAL_CARE_ROUTE

@@ -5,7 +5,7 @@ Phone numbers are the ones published to professionals; each local team checks
 them before go-live (they are not in the partnership procedure text).
 """
 
-from portal.plugin_api import AreaDescription, Contact, Locality
+from portal.plugin_api import AreaDescription, Contact, Locality, SocialCareRoute
 
 DISTRICTS = (
     "Amber Valley",
@@ -41,5 +41,24 @@ DERBYSHIRE = AreaDescription(
         name="Call Derbyshire (out of hours)",
         phone="01629 532600",
         hours="Evenings, weekends and bank holidays",
+    ),
+)
+
+# A significant-harm referral goes to Starting Point, which screens it (seed 001).
+# The numbers are Starting Point's and Call Derbyshire's above; the partnership
+# procedure text gives none, nor the online referral form's address, so the
+# council confirms them before go-live.
+SOCIAL_CARE_ROUTE = SocialCareRoute(
+    service="Starting Point",
+    council="Derbyshire County Council Children's Services",
+    phone=DERBYSHIRE.social_care_front_door.phone,
+    out_of_hours_phone=DERBYSHIRE.out_of_hours.phone if DERBYSHIRE.out_of_hours else "",
+    guidance=(
+        "Phone Starting Point at once if you have reasonable cause to suspect a child is "
+        "suffering, or is likely to suffer, significant harm; a non-urgent referral goes "
+        "through Starting Point's online referral form, with any Early Help Assessment you "
+        "have completed. Any practitioner can refer, and you do not need the family's "
+        "consent. If you are unsure whether the threshold is met, the Starting Point "
+        "Consultation and Advice Service will advise."
     ),
 )
