@@ -9,10 +9,15 @@ The arithmetic itself is pure, so it is unit-tested without a database.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import holidays
 
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.db import write_transaction
 from portal.workdays.tables import BankHolidayOverride
 
 
@@ -71,3 +76,104 @@ async def working_days_left(today: date, due: date) -> int:
     """Working days from today until the due date (0 on the day, negative once overdue)."""
     closed = await closed_days(min(today, due), max(today, due))
     return working_days_between(today, due, closed)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+# The administrators' page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankHoliday:
+    day: date
+    name: str
+    override_id: int | None = None  # set when an administrator added it
+
+
+class OverrideRefused(Exception):
+    """The date cannot be added; the message says why, GOV.UK style."""
+
+
+async def upcoming_bank_holidays(today: date) -> list[BankHoliday]:
+    """England's bank holidays from today to the end of next year, overrides applied.
+
+    Only weekdays: a holiday falling at a weekend is replaced by its substitute day."""
+    last = date(today.year + 1, 12, 31)
+    names = england_bank_holidays(range(today.year, today.year + 2))
+    listed = {d: BankHoliday(d, n) for d, n in names.items() if today <= d <= last}
+    for row in await BankHolidayOverride.select(
+        BankHolidayOverride.id,
+        BankHolidayOverride.day,
+        BankHolidayOverride.name,
+        BankHolidayOverride.kind,
+    ).where((BankHolidayOverride.day >= today) & (BankHolidayOverride.day <= last)):
+        if row["kind"] == "add":
+            listed[row["day"]] = BankHoliday(row["day"], row["name"], row["id"])
+        else:
+            listed.pop(row["day"], None)
+    return sorted((h for h in listed.values() if h.day.weekday() < 5), key=lambda h: h.day)
+
+
+async def overrides() -> list[dict[str, Any]]:
+    """Every change an administrator has made, newest date first."""
+    return await BankHolidayOverride.select(
+        *BankHolidayOverride.all_columns(),
+        BankHolidayOverride.created_by.display_name.as_alias("by_name"),
+    ).order_by(BankHolidayOverride.day, ascending=False)
+
+
+async def add_bank_holiday(admin: CurrentUser, day: date, name: str) -> int:
+    """Make a weekday a bank holiday (a newly announced one-off); audited.
+
+    Adding the same date with the same name again (a double submission) changes nothing."""
+    if day.weekday() >= 5:
+        raise OverrideRefused("Date of the bank holiday must be a weekday")
+    known = england_bank_holidays(range(day.year, day.year + 1)).get(day)
+    async with write_transaction(BankHolidayOverride._meta.db):
+        existing = await BankHolidayOverride.objects().get(BankHolidayOverride.day == day)
+        if existing is not None and existing.kind == "add":
+            if existing.name == name:
+                return int(existing.id)
+            raise OverrideRefused(f"{_day(day)} is already a bank holiday ({existing.name})")
+        if existing is None and known:
+            raise OverrideRefused(f"{_day(day)} is already a bank holiday ({known})")
+        if existing is not None:  # a "remove" override: drop it, the listed holiday returns
+            await BankHolidayOverride.delete().where(BankHolidayOverride.id == existing.id)
+        rows = await BankHolidayOverride.insert(
+            BankHolidayOverride(
+                day=day, name=name, kind="add", created_by=admin.id, created_at=now_utc()
+            )
+        ).returning(BankHolidayOverride.id)
+        override_id = int(rows[0]["id"])
+        await audit.record(
+            "bank_holiday_added",
+            "success",
+            actor=admin,
+            record_type="bank_holiday_override",
+            record_id=override_id,
+            day=day.isoformat(),
+            name=name,
+        )
+        return override_id
+
+
+async def remove_override(admin: CurrentUser, override_id: int) -> bool:
+    """Undo an administrator's change; audited. False when it was already gone."""
+    async with write_transaction(BankHolidayOverride._meta.db):
+        row = await BankHolidayOverride.objects().get(BankHolidayOverride.id == override_id)
+        if row is None:
+            return False
+        await BankHolidayOverride.delete().where(BankHolidayOverride.id == override_id)
+        await audit.record(
+            "bank_holiday_override_removed",
+            "success",
+            actor=admin,
+            record_type="bank_holiday_override",
+            record_id=override_id,
+            day=row.day.isoformat(),
+            kind=row.kind,
+            name=row.name,
+        )
+        return True
