@@ -5,9 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from portal.auth.service import CurrentUser
+from portal.closure import service
 from portal.families.tables import Family
 
 
 async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
     """Context for `templates/closure/_family_card.html`, under keys this module owns."""
-    return {}
+    history = await service.history(family.id)
+    latest = history[0] if history else None
+    current = latest if family.status == "closed" and latest and not latest["reopened_at"] else None
+    return {
+        "closure": {
+            "current": current,
+            "history": history,
+            "can_close": service.may_close(user, family),
+            "reasons": service.REASONS,
+        }
+    }

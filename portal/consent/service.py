@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
+from portal.closure import service as closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.db import write_transaction
 from portal.families.service import once
@@ -155,6 +156,7 @@ async def close_and_restrict(user: CurrentUser, family: Family) -> None:
         family_id=family.id,
         reason="consent withdrawn",
     )
+    await closure.record_consent_withdrawn(user, family)  # the closure history shows it too
 
 
 async def consent_history(family_id: int) -> list[dict[str, Any]]:
