@@ -154,9 +154,9 @@ def test_close_and_reopen_are_recorded_with_history(portal: Portal) -> None:
     assert audit_actions(portal).count("family_reopened") == 1
 
     post(portal, f"/families/{family_id}/close", close_form(portal, family_id, form_key="k3"))
-    page = portal.client.get(f"/families/{family_id}").text
-    assert "Closures and reopenings" in page
-    assert "Reopened" in page and "New worries about attendance" in page
+    history = portal.client.get(f"/families/{family_id}").text
+    assert "Closures and reopenings" in history
+    assert "Reopened" in history and "New worries about attendance" in history
     assert len(closures(portal)) == 2
 
 
