@@ -24,11 +24,21 @@ def signed_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUse
     return user if isinstance(user, CurrentUser) else None
 
 
+def rescues_signed_out_posts(handler: BaseRouteHandler, method: str) -> bool:
+    """A route marked ``opt={"rescue": True}`` receives a POST whose session has
+    ended, so the handler can keep what was typed (it must check its own
+    token and never act for a signed-out user beyond that)."""
+    return method == "POST" and bool(handler.opt.get("rescue"))
+
+
 def require_sign_in(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    if not is_public(handler) and signed_in_user(connection) is None:
-        raise NotAuthorizedException("Sign in to use the Early Help Portal")
+    if is_public(handler) or signed_in_user(connection) is not None:
+        return
+    if rescues_signed_out_posts(handler, str(connection.scope.get("method", ""))):
+        return
+    raise NotAuthorizedException("Sign in to use the Early Help Portal")
 
 
 def require_role(*roles: str) -> Guard:

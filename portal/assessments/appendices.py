@@ -1,0 +1,284 @@
+"""Other assessments attached to an Early Help Assessment.
+
+Uploads are limited in size before they are buffered (413), typed by their
+content rather than by what the browser says, stored in the database under
+the portal's own id, and downloaded only through the family's access check,
+as an attachment with a name the server makes up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from portal.assessments import service
+from portal.assessments.tables import AssessmentAppendix
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.db import write_transaction
+from portal.families.service import once
+from portal.families.tables import Family
+from portal.web.forms import Form
+from portal.web.handlers import family_for, see_other, user_of
+
+MAX_BYTES = 10 * 1024 * 1024
+ALLOWED = "a PDF, Word, Excel, OpenDocument, RTF, JPG or PNG file"
+
+# media type -> (extension used for downloads, extensions accepted on upload)
+KINDS: dict[str, tuple[str, frozenset[str]]] = {
+    "application/pdf": ("pdf", frozenset({"pdf"})),
+    "image/png": ("png", frozenset({"png"})),
+    "image/jpeg": ("jpg", frozenset({"jpg", "jpeg"})),
+    "application/rtf": ("rtf", frozenset({"rtf"})),
+    "application/msword": ("doc", frozenset({"doc"})),
+    "application/vnd.ms-excel": ("xls", frozenset({"xls"})),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        "docx",
+        frozenset({"docx"}),
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "xlsx",
+        frozenset({"xlsx"}),
+    ),
+    "application/vnd.oasis.opendocument.text": ("odt", frozenset({"odt"})),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods", frozenset({"ods"})),
+}
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def media_type_of(data: bytes, filename: str) -> str | None:
+    """The file's type judged from its first bytes (and, for containers, its
+    contents); None for anything not on the allowlist, or whose name disagrees."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    kind: str | None = None
+    if data.startswith(b"%PDF-"):
+        kind = "application/pdf"
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        kind = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        kind = "image/jpeg"
+    elif data.startswith(b"{\\rtf"):
+        kind = "application/rtf"
+    elif data.startswith(OLE):
+        kind = "application/vnd.ms-excel" if extension == "xls" else "application/msword"
+    elif data.startswith(b"PK\x03\x04"):
+        kind = zip_document_type(data)
+    if kind is None or extension not in KINDS[kind][1]:
+        return None
+    return kind
+
+
+def zip_document_type(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                return mimetype if mimetype in KINDS else None
+    except (zipfile.BadZipFile, KeyError, RuntimeError):
+        return None
+    if "[Content_Types].xml" in names:
+        if any(n.startswith("word/") for n in names):
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        if any(n.startswith("xl/") for n in names):
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return None
+
+
+async def listed(assessment_id: int) -> list[dict[str, Any]]:
+    return (
+        await AssessmentAppendix.select(
+            AssessmentAppendix.id,
+            AssessmentAppendix.title,
+            AssessmentAppendix.original_name,
+            AssessmentAppendix.media_type,
+            AssessmentAppendix.size_bytes,
+            AssessmentAppendix.uploaded_at,
+            AssessmentAppendix.uploaded_by.display_name.as_alias("uploaded_by_name"),
+        )
+        .where(
+            (AssessmentAppendix.assessment == assessment_id)
+            & AssessmentAppendix.removed_at.is_null()
+        )
+        .order_by(AssessmentAppendix.id)
+    )
+
+
+async def attach(
+    user: CurrentUser,
+    family: Family,
+    assessment: dict[str, Any],
+    title: str,
+    original_name: str,
+    media_type: str,
+    data: bytes,
+    form_key: str,
+    page: str,
+) -> int:
+    async def create() -> int:
+        async with write_transaction(AssessmentAppendix._meta.db):
+            rows = await AssessmentAppendix.insert(
+                AssessmentAppendix(
+                    assessment=assessment["id"],
+                    title=title,
+                    original_name=original_name[:200],
+                    media_type=media_type,
+                    size_bytes=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    data=data,
+                    uploaded_by=user.id,
+                    uploaded_at=now_utc(),
+                    idempotency_key=form_key or None,
+                )
+            ).returning(AssessmentAppendix.id)
+            appendix_id = int(rows[0]["id"])
+            await audit.record(
+                "appendix_uploaded",
+                "success",
+                actor=user,
+                record_type="assessment_appendix",
+                record_id=appendix_id,
+                family_id=family.id,
+                page=page,
+                media_type=media_type,
+                size_bytes=len(data),
+            )
+            return appendix_id
+
+    return await once(AssessmentAppendix, form_key, create)
+
+
+APPENDICES = "/families/{family_id:int}/assessments/{assessment_id:int}/appendices"
+
+
+def section_url(family_id: int, assessment_id: int) -> str:
+    return f"/families/{family_id}/assessments/{assessment_id}/sections/appendices"
+
+
+@post(APPENDICES, name="upload_appendix", request_max_body_size=MAX_BYTES + 64 * 1024)
+async def upload(
+    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+) -> Template | Redirect:
+    access = await family_for(request, family_id)
+    if access.reason == "break_glass":
+        raise PermissionDeniedException("Emergency access does not allow changes")
+    assessment = await service.assessment_in(access.family, assessment_id)
+    data = await request.form()
+    form = Form({k: str(v) for k, v in data.items() if not isinstance(v, UploadFile)})
+    title = form.text("title", "Enter what the document is", max_length=200, label="Title")
+    upload_file = data.get("file")
+    content = b""
+    media_type = None
+    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+        form.error("file", "Select a file to attach")
+    else:
+        content = await upload_file.read()
+        if not content:
+            form.error("file", "The selected file is empty")
+        elif len(content) > MAX_BYTES:
+            form.error("file", f"The selected file must be smaller than {MAX_BYTES // 2**20}MB")
+        else:
+            media_type = media_type_of(content, upload_file.filename)
+            if media_type is None:
+                form.error("file", f"The selected file must be {ALLOWED}")
+    if not form.ok or media_type is None or not isinstance(upload_file, UploadFile):
+        from portal.assessments.controllers import section_context
+
+        section = await service.section_of(assessment_id, "appendices")
+        draft = await service.draft_of(section["id"], user_of(request).id)
+        context = await section_context(request, access, assessment, section, Form(), draft)
+        context["upload_form"] = form
+        return Template("assessments/section.html", context=context, status_code=422)
+    await attach(
+        user_of(request),
+        access.family,
+        assessment,
+        title,
+        upload_file.filename,
+        media_type,
+        content,
+        form.get("form_key"),
+        request.url.path,
+    )
+    return see_other(section_url(family_id, assessment_id) + "#appendices")
+
+
+async def appendix_in(assessment_id: int, appendix_id: int) -> AssessmentAppendix:
+    row = await AssessmentAppendix.objects().get(
+        (AssessmentAppendix.id == appendix_id)
+        & (AssessmentAppendix.assessment == assessment_id)
+        & AssessmentAppendix.removed_at.is_null()
+    )
+    if row is None:
+        raise NotFoundException()
+    return row
+
+
+@get(APPENDICES + "/{appendix_id:int}", name="download_appendix")
+async def download(
+    request: Request[Any, Any, Any],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
+    appendix_id: FromPath[int],
+) -> Response[bytes]:
+    access = await family_for(request, family_id)
+    assessment = await service.assessment_in(access.family, assessment_id)
+    appendix = await appendix_in(assessment["id"], appendix_id)
+    await audit.record(
+        "appendix_downloaded",
+        "success",
+        actor=user_of(request),
+        record_type="assessment_appendix",
+        record_id=appendix.id,
+        family_id=family_id,
+        page=request.url.path,
+    )
+    extension = KINDS[appendix.media_type][0]
+    return Response(
+        bytes(appendix.data),
+        media_type=appendix.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="appendix-{appendix.id}.{extension}"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
+@post(APPENDICES + "/{appendix_id:int}/remove", name="remove_appendix")
+async def remove(
+    request: Request[Any, Any, Any],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
+    appendix_id: FromPath[int],
+) -> Redirect:
+    access = await family_for(request, family_id)
+    if access.reason == "break_glass":
+        raise PermissionDeniedException("Emergency access does not allow changes")
+    assessment = await service.assessment_in(access.family, assessment_id)
+    appendix = await appendix_in(assessment["id"], appendix_id)
+    user = user_of(request)
+    async with write_transaction(AssessmentAppendix._meta.db):
+        await AssessmentAppendix.update(
+            {AssessmentAppendix.removed_at: now_utc(), AssessmentAppendix.removed_by: user.id}
+        ).where(AssessmentAppendix.id == appendix.id)
+        await audit.record(
+            "appendix_removed",
+            "success",
+            actor=user,
+            record_type="assessment_appendix",
+            record_id=appendix.id,
+            family_id=family_id,
+            page=request.url.path,
+        )
+    return see_other(section_url(family_id, assessment_id) + "#appendices")
+
+
+HANDLERS = [upload, download, remove]

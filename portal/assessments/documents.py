@@ -1,0 +1,101 @@
+"""The assessment on paper: the audit of prints and exports, and the PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from litestar import Request
+
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser
+from portal.families.tables import Family
+from portal.web.templating import format_day
+
+# A Unicode font so names like Zoë Nowak-Wiśniewska print as typed.
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
+
+
+async def record_export(
+    user: CurrentUser,
+    family: Family,
+    assessment: dict[str, Any],
+    kind: str,
+    request: Request[Any, Any, Any],
+) -> None:
+    await audit.record(
+        f"assessment_{kind}",
+        "success",
+        actor=user,
+        record_type="assessment",
+        record_id=assessment["id"],
+        family_id=family.id,
+        page=request.url.path,
+    )
+
+
+def _font(pdf: FPDF) -> str:
+    for directory in FONT_DIRS:
+        regular, bold = directory / "DejaVuSans.ttf", directory / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            pdf.add_font("DejaVu", "", str(regular))
+            pdf.add_font("DejaVu", "B", str(bold))
+            return "DejaVu"
+    return "Helvetica"
+
+
+def _plain(text: str, font: str) -> str:
+    # the built-in Helvetica only has Latin-1
+    return text if font == "DejaVu" else text.encode("latin-1", "replace").decode("latin-1")
+
+
+def pdf_of(
+    snapshot: dict[str, Any],
+    sections: list[tuple[Any, list[tuple[str, str]]]],
+    assessment: dict[str, Any],
+) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_title("Early Help Assessment")
+    font = _font(pdf)
+    pdf.add_page()
+    width = pdf.epw
+
+    def heading(text: str, size: int) -> None:
+        pdf.set_font(font, "B", size)
+        pdf.multi_cell(width, size * 0.55, _plain(text, font), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    def body(text: str) -> None:
+        pdf.set_font(font, "", 11)
+        pdf.multi_cell(
+            width, 5.5, _plain(text or "Not answered", font), new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.ln(2)
+
+    heading("Early Help Assessment", 20)
+    body(
+        f"For {snapshot['child']}. Started {format_day(snapshot['started_on'])}; "
+        f"due {format_day(snapshot['due_on'])}. "
+        + ("Completed." if assessment["status"] == "completed" else "Not yet completed.")
+    )
+    body("OFFICIAL-SENSITIVE. Share only with people who need it to help the family.")
+    heading("Family and household", 15)
+    household = snapshot["household"]
+    body(f"Address: {household['address'] or 'Not recorded'}")
+    for person in household["people"]:
+        born = f", born {format_day(person['date_of_birth'])}" if person["date_of_birth"] else ""
+        body(f"{person['name']} ({ROLES.get(person['role'], person['role'])}{born})")
+    for section, rows in sections:
+        heading(section.title, 15)
+        for question, answer in rows:
+            pdf.set_font(font, "B", 11)
+            pdf.multi_cell(width, 5.5, _plain(question, font), new_x="LMARGIN", new_y="NEXT")
+            body(answer)
+    if snapshot["appendices"]:
+        heading("Appendices", 15)
+        for item in snapshot["appendices"]:
+            body(f"{item['title']} ({item['name']})")
+    return bytes(pdf.output())

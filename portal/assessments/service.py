@@ -1,0 +1,475 @@
+"""The rules of the Early Help Assessment: starting (behind the consent gate),
+drafts, saving sections without losing anyone's text, completing, versions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from litestar.exceptions import NotFoundException
+
+from portal.assessments.sections import BY_SLUG, SECTIONS, has_answers, readable
+from portal.assessments.tables import (
+    Assessment,
+    AssessmentAppendix,
+    AssessmentSection,
+    AssessmentVersion,
+    SectionDraft,
+)
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.consent.service import require_assessment_consent
+from portal.db import write_transaction
+from portal.families.service import once, people_of
+from portal.families.tables import Family, Person
+from portal.workdays.service import closed_days, working_days_after, working_days_between
+
+WORKING_DAYS_TO_COMPLETE = 10
+
+
+class AlreadyInProgress(Exception):
+    def __init__(self, assessment_id: int) -> None:
+        super().__init__("An assessment is already in progress for this family")
+        self.assessment_id = assessment_id
+
+
+class NotEditable(Exception):
+    """The assessment is complete: changes start a new version first."""
+
+
+class StaleSection(Exception):
+    """Someone saved the section after this user started; nothing was overwritten."""
+
+    def __init__(self, saved: dict[str, Any]) -> None:
+        super().__init__("The section was saved by someone else")
+        self.saved = saved
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    slug: str
+    message: str
+
+
+async def start(
+    user: CurrentUser, family: Family, child_id: int, started_on: date, form_key: str, page: str
+) -> int:
+    """Start an assessment for a child once consent allows; returns its id."""
+    await require_assessment_consent(family.id, child_id)
+    due_on = await working_days_after(started_on, WORKING_DAYS_TO_COMPLETE)
+
+    async def create() -> int:
+        async with write_transaction(Assessment._meta.db):
+            open_one = await in_progress_for(family.id)
+            if open_one is not None:
+                raise AlreadyInProgress(open_one)
+            now = now_utc()
+            rows = await Assessment.insert(
+                Assessment(
+                    family=family.id,
+                    child=child_id,
+                    started_by=user.id,
+                    started_on=started_on,
+                    due_on=due_on,
+                    status="in_progress",
+                    created_at=now,
+                    updated_at=now,
+                    idempotency_key=form_key or None,
+                )
+            ).returning(Assessment.id)
+            assessment_id = int(rows[0]["id"])
+            await AssessmentSection.insert(
+                *(AssessmentSection(assessment=assessment_id, section=s.slug) for s in SECTIONS)
+            )
+            await audit.record(
+                "assessment_started",
+                "success",
+                actor=user,
+                record_type="assessment",
+                record_id=assessment_id,
+                family_id=family.id,
+                page=page,
+                due_on=due_on.isoformat(),
+            )
+            return assessment_id
+
+    return await once(Assessment, form_key, create)
+
+
+async def in_progress_for(family_id: int) -> int | None:
+    rows = await Assessment.select(Assessment.id).where(
+        (Assessment.family == family_id) & (Assessment.status == "in_progress")
+    )
+    return int(rows[0]["id"]) if rows else None
+
+
+async def assessment_in(family: Family, assessment_id: int) -> dict[str, Any]:
+    """The assessment if it belongs to this family (ids from elsewhere are 404)."""
+    rows = await Assessment.select().where(
+        (Assessment.id == assessment_id) & (Assessment.family == family.id)
+    )
+    if not rows:
+        raise NotFoundException()
+    return rows[0]
+
+
+async def assessments_of(family_id: int) -> list[dict[str, Any]]:
+    return (
+        await Assessment.select(
+            *Assessment.all_columns(exclude=[Assessment.idempotency_key]),
+            Assessment.child.given_names.as_alias("child_given_names"),
+            Assessment.child.family_name.as_alias("child_family_name"),
+            Assessment.started_by.display_name.as_alias("started_by_name"),
+        )
+        .where(Assessment.family == family_id)
+        .order_by(Assessment.id, ascending=False)
+    )
+
+
+async def sections_of(assessment_id: int) -> list[dict[str, Any]]:
+    rows = await AssessmentSection.select(
+        *AssessmentSection.all_columns(),
+        AssessmentSection.updated_by.display_name.as_alias("updated_by_name"),
+    ).where(AssessmentSection.assessment == assessment_id)
+    order = {s.slug: i for i, s in enumerate(SECTIONS)}
+    return sorted(rows, key=lambda r: order.get(r["section"], 99))
+
+
+async def section_of(assessment_id: int, slug: str) -> dict[str, Any]:
+    if slug not in BY_SLUG:
+        raise NotFoundException()
+    rows = await AssessmentSection.select(
+        *AssessmentSection.all_columns(),
+        AssessmentSection.updated_by.display_name.as_alias("updated_by_name"),
+    ).where((AssessmentSection.assessment == assessment_id) & (AssessmentSection.section == slug))
+    if not rows:
+        raise NotFoundException()
+    return rows[0]
+
+
+async def draft_of(section_id: int, user_id: int) -> dict[str, Any] | None:
+    rows = await SectionDraft.select().where(
+        (SectionDraft.section == section_id) & (SectionDraft.author == user_id)
+    )
+    return rows[0] if rows else None
+
+
+def require_editable(assessment: dict[str, Any]) -> None:
+    if assessment["status"] != "in_progress":
+        raise NotEditable()
+
+
+async def save_draft(
+    user: CurrentUser,
+    family_id: int,
+    section: dict[str, Any],
+    answers: dict[str, Any],
+    base_version: int,
+    page: str,
+) -> None:
+    """Keep what this user has typed in a section, without touching the section.
+
+    Autosave calls this every few seconds, so only the first draft of a
+    section is audited; the save itself is audited when it happens."""
+    async with write_transaction(SectionDraft._meta.db):
+        existing = await draft_of(section["id"], user.id)
+        content = json.dumps(answers)
+        if existing is None:
+            await SectionDraft.insert(
+                SectionDraft(
+                    section=section["id"],
+                    author=user.id,
+                    content=content,
+                    base_version=base_version,
+                    updated_at=now_utc(),
+                )
+            )
+            await audit.record(
+                "assessment_draft_kept",
+                "success",
+                actor=user,
+                record_type="assessment_section",
+                record_id=section["id"],
+                family_id=family_id,
+                page=page,
+            )
+        else:
+            await SectionDraft.update(
+                {
+                    SectionDraft.content: content,
+                    SectionDraft.base_version: min(base_version, existing["base_version"]),
+                    SectionDraft.updated_at: now_utc(),
+                }
+            ).where(SectionDraft.id == existing["id"])
+
+
+async def discard_draft(user: CurrentUser, section: dict[str, Any]) -> None:
+    await SectionDraft.delete().where(
+        (SectionDraft.section == section["id"]) & (SectionDraft.author == user.id)
+    )
+
+
+async def save_section(
+    user: CurrentUser,
+    family: Family,
+    assessment: dict[str, Any],
+    section: dict[str, Any],
+    answers: dict[str, Any],
+    completed: bool,
+    base_version: int,
+    page: str,
+) -> None:
+    """Save a section if nobody saved it since ``base_version``; else StaleSection.
+
+    On a conflict the user's text stays in their draft, so it is never lost."""
+    require_editable(assessment)
+    status = (
+        "completed" if completed else ("in_progress" if has_answers(answers) else "not_started")
+    )
+    async with write_transaction(AssessmentSection._meta.db):
+        updated = (
+            await AssessmentSection.update(
+                {
+                    AssessmentSection.content: json.dumps(answers),
+                    AssessmentSection.status: status,
+                    AssessmentSection.updated_by: user.id,
+                    AssessmentSection.updated_at: now_utc(),
+                    AssessmentSection.version: base_version + 1,
+                }
+            )
+            .where(
+                (AssessmentSection.id == section["id"])
+                & (AssessmentSection.version == base_version)
+                & AssessmentSection.assessment.id.is_in(
+                    Assessment.select(Assessment.id).where(
+                        (Assessment.id == assessment["id"]) & (Assessment.status == "in_progress")
+                    )
+                )
+            )
+            .returning(AssessmentSection.id)
+        )
+        if updated:
+            await discard_draft(user, section)
+            await Assessment.update({Assessment.updated_at: now_utc()}).where(
+                Assessment.id == assessment["id"]
+            )
+            await audit.record(
+                "assessment_section_saved",
+                "success",
+                actor=user,
+                record_type="assessment_section",
+                record_id=section["id"],
+                family_id=family.id,
+                page=page,
+                section=section["section"],
+                status=status,
+            )
+    if not updated:
+        # outside the (rolled back) transaction: the user's text is kept as their draft
+        require_editable(await assessment_in(family, assessment["id"]))
+        await save_draft(user, family.id, section, answers, base_version, page)
+        raise StaleSection(await section_of(assessment["id"], section["section"]))
+
+
+async def incomplete_sections(assessment_id: int) -> list[Incomplete]:
+    problems = []
+    for row in await sections_of(assessment_id):
+        definition = BY_SLUG[row["section"]]
+        if definition.required and row["status"] != "completed":
+            problems.append(
+                Incomplete(definition.slug, f"Complete the section '{definition.title}'")
+            )
+    return problems
+
+
+async def snapshot(family: Family, assessment: dict[str, Any]) -> dict[str, Any]:
+    """Everything the frozen version shows, household included as it was then."""
+    people = await people_of(family.id)
+    child = await Person.objects().get(Person.id == assessment["child"])
+    appendices = await AssessmentAppendix.select(
+        AssessmentAppendix.id, AssessmentAppendix.title, AssessmentAppendix.original_name
+    ).where(
+        (AssessmentAppendix.assessment == assessment["id"])
+        & AssessmentAppendix.removed_at.is_null()
+    )
+    return {
+        "child": f"{child.given_names} {child.family_name}" if child else "",
+        "started_on": assessment["started_on"].isoformat(),
+        "due_on": assessment["due_on"].isoformat(),
+        "household": {
+            "address": ", ".join(
+                p
+                for p in (
+                    family.address_line_1,
+                    family.address_line_2,
+                    family.town,
+                    family.postcode,
+                )
+                if p
+            ),
+            "people": [
+                {
+                    "name": f"{p.given_names} {p.family_name}",
+                    "role": p.role,
+                    "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else "",
+                }
+                for p in people
+            ],
+        },
+        "sections": {
+            row["section"]: json.loads(row["content"] or "{}")
+            for row in await sections_of(assessment["id"])
+        },
+        "appendices": [{"title": a["title"], "name": a["original_name"]} for a in appendices],
+    }
+
+
+async def complete(
+    user: CurrentUser, family: Family, assessment: dict[str, Any], page: str
+) -> list[Incomplete]:
+    """Freeze a read-only version if every required section is complete;
+    otherwise return what is missing (and change nothing)."""
+    require_editable(assessment)
+    async with write_transaction(Assessment._meta.db):
+        problems = await incomplete_sections(assessment["id"])
+        if problems:
+            return problems
+        number = assessment["frozen_versions"] + 1
+        now = now_utc()
+        updated = (
+            await Assessment.update(
+                {
+                    Assessment.status: "completed",
+                    Assessment.completed_at: assessment["completed_at"] or now,
+                    Assessment.frozen_versions: number,
+                    Assessment.updated_at: now,
+                    Assessment.version: assessment["version"] + 1,
+                }
+            )
+            .where(
+                (Assessment.id == assessment["id"])
+                & (Assessment.version == assessment["version"])
+                & (Assessment.status == "in_progress")
+            )
+            .returning(Assessment.id)
+        )
+        if not updated:
+            raise NotEditable()
+        await AssessmentVersion.insert(
+            AssessmentVersion(
+                assessment=assessment["id"],
+                number=number,
+                snapshot=json.dumps(await snapshot(family, assessment)),
+                completed_by=user.id,
+                completed_at=now,
+            )
+        )
+        await audit.record(
+            "assessment_completed",
+            "success",
+            actor=user,
+            record_type="assessment",
+            record_id=assessment["id"],
+            family_id=family.id,
+            page=page,
+            version=number,
+        )
+    return []
+
+
+async def start_changes(
+    user: CurrentUser, family: Family, assessment: dict[str, Any], page: str
+) -> None:
+    """Unfreeze a completed assessment to work on its next version; the
+    frozen versions stay as they were."""
+    async with write_transaction(Assessment._meta.db):
+        updated = (
+            await Assessment.update(
+                {
+                    Assessment.status: "in_progress",
+                    Assessment.updated_at: now_utc(),
+                    Assessment.version: assessment["version"] + 1,
+                }
+            )
+            .where(
+                (Assessment.id == assessment["id"])
+                & (Assessment.version == assessment["version"])
+                & (Assessment.status == "completed")
+            )
+            .returning(Assessment.id)
+        )
+        if updated:
+            await audit.record(
+                "assessment_changes_started",
+                "success",
+                actor=user,
+                record_type="assessment",
+                record_id=assessment["id"],
+                family_id=family.id,
+                page=page,
+                version=assessment["frozen_versions"] + 1,
+            )
+
+
+async def versions_of(assessment_id: int) -> list[dict[str, Any]]:
+    return (
+        await AssessmentVersion.select(
+            AssessmentVersion.id,
+            AssessmentVersion.number,
+            AssessmentVersion.snapshot,
+            AssessmentVersion.completed_at,
+            AssessmentVersion.completed_by.display_name.as_alias("completed_by_name"),
+        )
+        .where(AssessmentVersion.assessment == assessment_id)
+        .order_by(AssessmentVersion.number)
+    )
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """Each answer that differs between two snapshots, in section order."""
+    changes = []
+    for section in SECTIONS:
+        old = dict(readable(section, before["sections"].get(section.slug, {})))
+        new = dict(readable(section, after["sections"].get(section.slug, {})))
+        for question in dict.fromkeys([*old, *new]):
+            if old.get(question, "") != new.get(question, ""):
+                changes.append(
+                    {
+                        "section": section.title,
+                        "question": question,
+                        "before": old.get(question, ""),
+                        "after": new.get(question, ""),
+                    }
+                )
+    return changes
+
+
+async def due_for_families(family_ids: list[int], today: date) -> dict[int, dict[str, Any]]:
+    """The open assessment of each family with its due date and working days
+    left (for the caseload); one query plus the holiday lookup."""
+    if not family_ids:
+        return {}
+    rows = await Assessment.select(
+        Assessment.id,
+        Assessment.family,
+        Assessment.due_on,
+        Assessment.frozen_versions,
+        Assessment.started_by,
+    ).where(Assessment.family.is_in(family_ids) & (Assessment.status == "in_progress"))
+    dues = [row["due_on"] for row in rows] + [today]
+    closed = await closed_days(min(dues), max(dues))
+    result = {}
+    for row in rows:
+        # the 10-day target is for the first version; later versions have none
+        first_version = row["frozen_versions"] == 0
+        result[row["family"]] = {
+            "assessment_id": row["id"],
+            "due_on": row["due_on"] if first_version else None,
+            "days_left": working_days_between(today, row["due_on"], closed)
+            if first_version
+            else None,
+            "started_by": row["started_by"],
+        }
+    return result
