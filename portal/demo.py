@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
+from portal.assessments import service as assessments
 from portal.auth.service import CurrentUser, current_user_from
 from portal.auth.tables import PortalUser
 from portal.consent import service as consent
@@ -182,7 +184,71 @@ async def _family(
             ),
             "",
         )
+        await _demo_assessment(rng, author, family, child_row.id)
     return 1
+
+
+# Plain answers for the demo's assessments (fiction, like everything here).
+DEMO_ANSWERS: dict[str, dict[str, Any]] = {
+    "household": {
+        "others_important": "A grandparent helps with school runs",
+        "household_confirmed": "yes",
+    },
+    "child_voice": {
+        "wishes_feelings": "Wants things at home to be calmer",
+        "how_communicated": "Talking, and a three houses drawing",
+        "seen_on-day": "2",
+        "seen_on-month": "11",
+        "seen_on-year": "2026",
+    },
+    "parents_views": {"views": "Feels worn out and would like help with routines"},
+    "strengths": {"strengths": "A warm relationship; the family ask for help"},
+    "needs": {"children_needs": "Support with attendance and friendships"},
+    "vulnerabilities": {"factors": ["none"]},
+    "concerns": {"concerns": "School attendance has fallen this term"},
+    "impact": {"impact": "Falling further behind and losing friends"},
+    "change": {
+        "what_change": "In school every day, on time",
+        "how_know": "Attendance above 95% for half a term",
+    },
+    "analysis": {
+        "analysis": "Emerging needs; a short plan with school and health should help",
+        "worry_statement": "We worry attendance will keep falling",
+        "family_understand": "yes",
+    },
+}
+
+
+async def _demo_assessment(
+    rng: random.Random, author: CurrentUser, family: Family, child_id: int
+) -> None:
+    """Assessments in every state: just started, part done, overdue, completed."""
+    state = rng.choice(["none", "started", "part", "overdue", "completed"])
+    if state == "none":
+        return
+    started = date.today() - timedelta(
+        days=30 if state in ("overdue", "completed") else rng.randint(0, 8)
+    )
+    assessment_id = await assessments.start(author, family, child_id, started, "", "/demo")
+    assessment = await assessments.assessment_in(family, assessment_id)
+    slugs = list(DEMO_ANSWERS)
+    chosen = (
+        slugs if state == "completed" else slugs[: {"started": 0, "part": 4, "overdue": 6}[state]]
+    )
+    for slug in chosen:
+        section = await assessments.section_of(assessment_id, slug)
+        await assessments.save_section(
+            author,
+            family,
+            assessment,
+            section,
+            DEMO_ANSWERS[slug],
+            True,
+            section["version"],
+            "/demo",
+        )
+    if state == "completed":
+        await assessments.complete(author, family, assessment, "/demo")
 
 
 async def _near_duplicates(practitioners: dict[str, list[CurrentUser]]) -> int:

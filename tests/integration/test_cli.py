@@ -92,6 +92,13 @@ def test_demo_data_covers_every_locality_and_its_near_duplicates_are_found(
     assert [p["given_names"] for p, _, _ in found][:1] == ["Elizabeth"]
     twins = matching.PersonDetails("Jake", "Kowalski", date_of_birth=date(2018, 9, 12))
     assert [p["given_names"] for p, _, _ in portal.run(find_candidates, twins)] == ["Jake"]
+    # assessments in several states, so a demo caseload has something due and overdue
+    from portal.assessments.tables import Assessment
+
+    states = {
+        (a["status"], a["due_on"] < date.today()) for a in portal.run(Assessment.select().run)
+    }
+    assert {("completed", True), ("in_progress", True), ("in_progress", False)} <= states
 
 
 def test_rebuild_search_keys_restores_find_before_create(portal: Portal) -> None:
