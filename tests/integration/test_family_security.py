@@ -21,7 +21,8 @@ from portal.families.tables import Family, Person
 from tests.integration.conftest import Portal
 from tests.integration.test_families import as_user, create_family, post
 from tests.integration.test_pages import check_page
-from tests.support.families import consent_form, new_family_form
+from tests.support.assessments import REQUIRED_SECTIONS, section_form
+from tests.support.families import consent_form, date_fields, new_family_form
 
 # Routes a practitioner without a relationship is meant to reach.
 BREAK_GLASS = "/families/{family_id:int}/break-glass"
@@ -39,12 +40,9 @@ def family_routes(portal: Portal) -> list[tuple[str, str]]:
 
 
 def fill(path: str, family_id: int) -> str:
-    return (
-        path.replace("{family_id:int}", str(family_id))
-        .replace("{person_id:int}", "1")
-        .replace("{consent_id:int}", "1")
-        .replace("{transfer_id:int}", "1")
-    )
+    """A real family id; 1 or a section's name for every other parameter."""
+    path = path.replace("{family_id:int}", str(family_id))
+    return re.sub(r"\{[a-z_]+:str\}", "strengths", re.sub(r"\{[a-z_]+:int\}", "1", path))
 
 
 def test_every_family_route_refuses_strangers_and_other_areas(portal: Portal) -> None:
@@ -95,6 +93,40 @@ def test_family_pages_keep_the_house_rules(portal: Portal) -> None:
     invalid = post(portal, "/families", {"given_names": ""})
     assert invalid.status_code == 422
     check_page(invalid.text, "/families (errors)")
+    # the assessment's pages, including a section with errors and the completed views
+    post(portal, f"/families/{family_id}/consent", consent_form(person["id"], "assessment"))
+    started = post(
+        portal,
+        f"/families/{family_id}/assessments",
+        {"child": str(person["id"]), **date_fields("started_on", date(2026, 11, 2))},
+    )
+    base = started.headers["location"]
+    for slug in REQUIRED_SECTIONS:
+        post(portal, f"{base}/sections/{slug}", {**section_form(slug), "base_version": "1"})
+    post(portal, f"{base}/complete", {})
+    assessment_pages = [
+        f"/families/{family_id}/assessments/new",
+        base,
+        f"{base}/history",
+        f"{base}/versions/1",
+        f"{base}/print",
+    ]
+    assessment_pages += [
+        f"{base}/sections/{s}" for s in (*REQUIRED_SECTIONS, "signs_of_safety", "appendices")
+    ]
+    post(portal, f"{base}/changes", {})
+    assessment_pages += [f"{base}/sections/{s}" for s in ("vulnerabilities", "appendices")]
+    for path in assessment_pages:
+        response = portal.client.get(path)
+        assert response.status_code == 200, path
+        check_page(response.text, path)
+    bad = post(
+        portal,
+        f"{base}/sections/child_voice",
+        {"completed": "yes", "base_version": "2", "wishes_feelings": ""},
+    )
+    assert bad.status_code == 422
+    check_page(bad.text, "section (errors)")
     as_user(portal, "derby.manager")
     for path in (f"/families/{family_id}/access-history", "/access/break-glass"):
         response = portal.client.get(path)
