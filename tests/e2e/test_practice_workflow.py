@@ -1,0 +1,264 @@
+"""The practice workflow in a real browser, as a demo practitioner (derby.school,
+Hannah Ashworth): find a family before recording it, record consent, start an
+Early Help Assessment, fill its sections (with JavaScript, where drafts save as
+she types, and without), lose a session mid-section and find the text kept after
+signing in again, complete the assessment, build the Team Around the Family with
+a contact who has no portal account, agree actions, hold reviews with scaling
+scores and read the trend, refer a second family to Children's Social Care, and
+close a third with a reason. Every page the tests reach is checked with axe.
+
+All the tests share one portal and database, so each records its own fictional
+family under a surname made up for it (see families_helpers.unique_surname)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from portal.assessments.sections import BY_SLUG
+from tests.e2e.conftest import check_accessibility, fill_provider_sign_in, sign_in
+from tests.e2e.families_helpers import Child, unique_word
+from tests.e2e.practice_helpers import (
+    COMPLETED,
+    SECTION_URL,
+    become_lead,
+    complete_section,
+    completed_group,
+    end_session_by_idle_time_out,
+    expect_status,
+    expect_unsaved_banner,
+    field,
+    fill_section,
+    find_then_record_family,
+    open_section,
+    record_assessment_consents,
+    save_and_continue,
+    section_answers,
+    start_assessment,
+    tab_to,
+    task,
+)
+from tests.support.assessments import REQUIRED_SECTIONS
+
+WISHES = BY_SLUG["child_voice"].questions[0].label  # "What are the child's wishes and feelings?"
+STRENGTHS = BY_SLUG["strengths"].questions[0].label  # "What are the family's strengths?"
+
+
+def new_assessment(page: Page, base_url: str, child: Child) -> tuple[int, int]:
+    """Find, record, lead, consent and start: the way into every assessment test.
+    Returns (family id, assessment id)."""
+    find_then_record_family(page, base_url, child)
+    become_lead(page)
+    record_assessment_consents(page, child)
+    return start_assessment(page, child)
+
+
+# ------------------------------------------------------------------- tests --
+
+
+def test_a_practitioner_finds_a_family_and_completes_an_assessment(
+    page: Page, base_url: str
+) -> None:
+    child = Child("Imogen")
+    sign_in(page, base_url, "derby.school", path="/families/find")  # axe: provider's form
+    family_id, assessment_id = new_assessment(page, base_url, child)
+    assessment_url = f"{base_url}/families/{family_id}/assessments/{assessment_id}"
+
+    # The task list: every section not started, the due date and working days left.
+    expect(page.get_by_text(f"For {child.name}")).to_be_visible()
+    expect(page.locator(".govuk-summary-list")).to_contain_text(re.compile(r"working days? left"))
+    for slug in BY_SLUG:
+        expect_status(page, slug, "Not started")
+    expect(task(page, "signs_of_safety")).to_contain_text("Optional")
+    check_accessibility(page)
+
+    # The child's voice, with JavaScript: the draft saves as she types.
+    open_section(page, "child_voice")
+    check_accessibility(page)
+    wishes = f"Wants to walk to school with her friends ({unique_word()})"
+    field(page, WISHES).fill(wishes)
+    expect(page.locator("#draft-status")).to_contain_text("Draft saved at", timeout=15_000)
+    page.reload()
+    # What was typed is back, as a draft not yet saved.
+    expect_unsaved_banner(page)
+    expect(field(page, WISHES)).to_have_value(wishes)
+    check_accessibility(page)
+    page.get_by_role("link", name="Back to the assessment").click()
+    expect_status(page, "child_voice", "Not started")
+    expect(task(page, "child_voice")).to_contain_text("You have unsaved changes here")
+
+    # Completing too early says which sections are missing, and links to them.
+    page.get_by_role("button", name="Complete the assessment").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    check_accessibility(page)
+
+    open_section(page, "child_voice")
+    answers = section_answers("child_voice")
+    fill_section(page, "child_voice", {**answers, "wishes_feelings": wishes})
+    save_and_continue(page)
+    expect_status(page, "child_voice", "Completed")
+    expect(task(page, "child_voice")).not_to_contain_text("You have unsaved changes here")
+
+    # The household comes from the record: not typed again.
+    open_section(page, "household")
+    household = page.locator(".govuk-summary-list")
+    expect(household).to_contain_text(child.address)
+    expect(household).to_contain_text(child.name)
+    check_accessibility(page)
+    page.get_by_role("link", name="Back to the assessment").click()
+
+    for slug in REQUIRED_SECTIONS:
+        if slug != "child_voice":
+            complete_section(page, slug, check=slug in ("vulnerabilities", "analysis"))
+
+    # The optional Signs of Safety mapping, with its scaling question.
+    open_section(page, "signs_of_safety")
+    check_accessibility(page)
+    fill_section(
+        page,
+        "signs_of_safety",
+        {"working_well": "Nan helps every day", "worries": "Attendance", "scale": "6"},
+    )
+    save_and_continue(page)
+    expect_status(page, "signs_of_safety", "Completed")
+
+    page.get_by_role("button", name="Complete the assessment").click()
+    panel = page.locator(".govuk-panel--confirmation")
+    expect(panel.get_by_role("heading", name="Assessment completed")).to_be_visible()
+    expect(panel).to_contain_text("Version 1 is saved and can no longer be changed")
+    expect(page.get_by_role("button", name="Make changes (start version 2)")).to_be_visible()
+    check_accessibility(page)
+
+    # A completed section is read-only and shows what was saved.
+    open_section(page, "child_voice")
+    expect(
+        page.get_by_text("This assessment is complete, so this section is read-only")
+    ).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text=wishes)).to_be_visible()
+    expect(page.get_by_role("button", name="Save and continue")).to_have_count(0)
+    check_accessibility(page)
+
+    # The print view reads well, and the PDF downloads.
+    page.goto(assessment_url + "/print")
+    expect(page.get_by_text(wishes)).to_be_visible()
+    check_accessibility(page)
+    page.goto(assessment_url)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.suggested_filename == f"early-help-assessment-{assessment_id}.pdf"
+
+    page.get_by_role("link", name="Version 1").click()
+    expect(page.get_by_text(wishes)).to_be_visible()
+    check_accessibility(page)
+
+    # The family record shows the assessment completed.
+    page.goto(f"{base_url}/families/{family_id}")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=child.name))
+    expect(row).to_contain_text("Completed (version 1)")
+
+
+def test_a_section_saved_without_javascript_and_one_kept_through_a_session_time_out(
+    page_without_js: Page, base_url: str, e2e_database_url: str
+) -> None:
+    page = page_without_js
+    child = Child("Florence")
+    sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
+    family_id, assessment_id = new_assessment(page, base_url, child)
+    check_accessibility(page)
+
+    # Without JavaScript every submit saves: nothing to wait for.
+    open_section(page, "parents_views")
+    check_accessibility(page)
+    fill_section(page, "parents_views", section_answers("parents_views"))
+    save_and_continue(page)
+    expect_status(page, "parents_views", "Completed")
+    expect_status(page, "strengths", "Not started")
+
+    # Typing into a section when the session has quietly timed out.
+    open_section(page, "strengths")
+    section_url = page.url
+    strengths = f"Mum cooks with the children every Sunday ({unique_word()})"
+    field(page, STRENGTHS).fill(strengths)
+    completed_group(page).get_by_label(COMPLETED).check()
+    end_session_by_idle_time_out(page, e2e_database_url)
+    page.get_by_role("button", name="Save and continue").click()
+
+    # Sent to sign in again at the identity provider...
+    expect(page.get_by_label("Username")).to_be_visible()
+    assert not page.url.startswith(base_url), f"expected the provider's sign-in form: {page.url}"
+    check_accessibility(page)
+    fill_provider_sign_in(page, "derby.school")
+
+    # ...and straight back to the section, with the text kept as a draft.
+    page.wait_for_url(section_url)
+    assert SECTION_URL.search(page.url)
+    expect(page.get_by_role("heading", level=1, name="Strengths")).to_be_visible()
+    expect_unsaved_banner(page)
+    expect(field(page, STRENGTHS)).to_have_value(strengths)
+    check_accessibility(page)
+
+    # Saving it now makes it the section's answer.
+    save_and_continue(page)
+    expect_status(page, "strengths", "Completed")
+    expect(task(page, "strengths")).not_to_contain_text("You have unsaved changes here")
+    open_section(page, "strengths")
+    expect(page.get_by_role("region", name="Unsaved changes")).to_have_count(0)
+    expect(field(page, STRENGTHS)).to_have_value(strengths)
+    assert (
+        page.url
+        == f"{base_url}/families/{family_id}/assessments/{assessment_id}/sections/strengths"
+    )
+
+
+def test_a_section_from_the_keyboard(page: Page, base_url: str) -> None:
+    child = Child("Beatrix")
+    sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
+    new_assessment(page, base_url, child)
+
+    # From the task list to the section, by keyboard only.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    link = task(page, "strengths").get_by_role("link", name="Strengths", exact=True)
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Strengths")).to_be_visible()
+
+    # Skip the header, then Tab to the question, type, and choose with Space.
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    strengths = field(page, STRENGTHS)
+    tab_to(page, strengths)
+    text = f"They laugh a lot together ({unique_word()})"
+    page.keyboard.type(text)
+    yes = completed_group(page).get_by_label(COMPLETED)
+    tab_to(page, yes)
+    page.keyboard.press("Space")
+    expect(yes).to_be_checked()
+    save = page.get_by_role("button", name="Save and continue")
+    tab_to(page, save)
+    check_accessibility(page)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1, name="Early Help Assessment")).to_be_visible()
+    expect_status(page, "strengths", "Completed")
+
+    # Back in, Shift+Tab reaches the question from the button, and Space on
+    # the button submits too.
+    open_section(page, "strengths")
+    expect(strengths).to_have_value(text)
+    save.focus()
+    tab_to(page, strengths, key="Shift+Tab")
+    page.keyboard.press("End")
+    page.keyboard.type(" and cook on Sundays")
+    save.focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1, name="Early Help Assessment")).to_be_visible()
+    open_section(page, "strengths")
+    expect(strengths).to_have_value(text + " and cook on Sundays")
+    check_accessibility(page)
