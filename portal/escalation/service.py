@@ -1,0 +1,302 @@
+"""Step-up to Children's Social Care, and step-down into early help.
+
+A significant-harm referral is made at once, by phone, through the area's
+front door (the area plugin names it); the portal records that it was made.
+Recording it, in one transaction: the referral; the lead practitioner's spell
+ends and lead responsibility passes to Children's Social Care; any proposed
+hand-over of the lead is withdrawn; the decision to share goes in the
+information-sharing log (consent is not needed: PROCESS.md step 3); and the
+practitioner who referred keeps access to the record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar.exceptions import PermissionDeniedException
+
+from portal.access.service import relationship
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.closure import service as closure
+from portal.consent.service import SafeguardingOverride, require_referral_consent
+from portal.db import write_transaction
+from portal.escalation.tables import SocialCareReferral, StepDown
+from portal.families.service import once, person_in
+from portal.families.tables import Family, Person
+from portal.lead.tables import LeadSpell, LeadTransfer
+from portal.sharing import service as sharing
+from portal.taf.tables import TafMember
+
+UK = ZoneInfo("Europe/London")
+SOCIAL_CARE = "Children's Social Care"
+FALLBACK_DESTINATION = "children's social care front door"
+KEPT_ACCESS_ROLE = "Referred to social care"
+SHARING_WHY = "Significant harm: referral to Children's Social Care"
+# Relationships that would end with the lead (a proposed lead's proposal is
+# withdrawn): the referrer keeps access by joining the Team Around the Family.
+# Break-glass access is not made permanent this way.
+ENDS_WITH_THE_LEAD = ("lead", "proposed_lead")
+MAY_RECORD_STEP_DOWN = ("lead", "creator", "taf", "area_manager")
+
+
+class ReferralError(Exception):
+    """The referral cannot be recorded as given; the message says why."""
+
+
+@dataclass(frozen=True)
+class NewReferral:
+    children: tuple[int, ...]  # person ids of the children the worry is about
+    reason: str
+    consent_sought: bool
+    family_agreed: bool  # only meaningful when consent was sought
+    consent_detail: str  # what the family said, or why consent was not sought
+    how: str  # how the referral was made, and any reference
+    shared: str  # what information was shared
+
+
+@dataclass(frozen=True)
+class NewStepDown:
+    from_service: str
+    transition_meeting_on: date
+    summary: str
+
+
+def statutory_lead_for(destination: str) -> str:
+    return f"{SOCIAL_CARE} ({destination})"
+
+
+def consent_record(new: NewReferral) -> tuple[str, str, SafeguardingOverride | None]:
+    """(consent_sought, consent_detail, the override used) as the referral keeps them."""
+    if not new.consent_sought:
+        return "no", new.consent_detail, SafeguardingOverride("not_sought", new.consent_detail)
+    if new.family_agreed:
+        return "yes", f"The family agreed: {new.consent_detail}", None
+    detail = f"The family did not agree: {new.consent_detail}"
+    return "yes", detail, SafeguardingOverride("refused", new.consent_detail)
+
+
+async def refer_to_social_care(
+    user: CurrentUser, family: Family, new: NewReferral, destination: str, form_key: str
+) -> int:
+    """Record a referral made to Children's Social Care; returns its id (the
+    same one when this form was already submitted). Any practitioner with
+    access may refer; a lack of consent never stops it."""
+    if not new.reason.strip():
+        raise ReferralError("Enter what you are worried about")
+    if not new.consent_detail.strip():
+        raise ReferralError(
+            "Enter what the family said"
+            if new.consent_sought
+            else "Enter why you did not ask the family for consent"
+        )
+    if not new.children and await children_of(family.id):
+        raise ReferralError("Select which children you are worried about")
+    sought, detail, override = consent_record(new)
+    for child in new.children:
+        person = await person_in(family, child)  # 404 unless the child is in this family
+        if person.role != "child":
+            raise ReferralError("Select only children")
+        if override is not None:  # validates the reason; never refuses a safeguarding referral
+            await require_referral_consent(family.id, child, SOCIAL_CARE, override)
+    statutory_lead = statutory_lead_for(destination)
+
+    async def create() -> int:
+        now = now_utc()
+        async with write_transaction(Family._meta.db):
+            current = await Family.objects().get(Family.id == family.id)
+            assert current is not None
+            before = await relationship(user, current)
+            referral = SocialCareReferral(
+                family=family.id,
+                children=json.dumps(list(new.children)),
+                reason=new.reason,
+                consent_sought=sought,
+                consent_detail=detail,
+                destination=destination,
+                contact=new.how,
+                referred_by=user.id,
+                referred_at=now,
+                previous_lead=current.lead_practitioner,
+                idempotency_key=form_key or None,
+            )
+            await referral.save()
+            await LeadSpell.update({LeadSpell.ended_at: now}).where(
+                (LeadSpell.family == family.id) & LeadSpell.ended_at.is_null()
+            )
+            withdrawn = await (
+                LeadTransfer.update(
+                    {
+                        LeadTransfer.status: "withdrawn",
+                        LeadTransfer.responded_at: now,
+                        LeadTransfer.response_note: f"Lead responsibility passed to {SOCIAL_CARE}",
+                    }
+                )
+                .where((LeadTransfer.family == family.id) & (LeadTransfer.status == "pending"))
+                .returning(LeadTransfer.id)
+            )
+            await Family.update(
+                {
+                    Family.lead_practitioner: None,
+                    Family.statutory_lead: statutory_lead,
+                    Family.updated_at: now,
+                    Family.version: Family.version + 1,
+                }
+            ).where(Family.id == family.id)
+            await sharing.record_decision(
+                user,
+                family,
+                sharing.NewSharingDecision(
+                    decision="shared",
+                    what=new.shared,
+                    with_agency=statutory_lead,
+                    why=SHARING_WHY,
+                    basis="safeguarding" if override else "consent",
+                    basis_reason=new.consent_detail if override else "",
+                    decided_on=now.astimezone(UK).date(),
+                ),
+                "",
+            )
+            kept_access = await keep_access(user, family.id, before)
+            await audit.record(
+                "social_care_referral_recorded",
+                "success",
+                actor=user,
+                record_type="social_care_referral",
+                record_id=referral.id,
+                family_id=family.id,
+                children=len(new.children),
+                consent_sought=sought,
+                destination=destination,
+                lead_ended=current.lead_practitioner is not None,
+                transfers_withdrawn=len(withdrawn),
+                kept_access=kept_access,
+            )
+            return int(referral.id)
+
+    return await once(SocialCareReferral, form_key, create)
+
+
+async def keep_access(user: CurrentUser, family_id: int, before: str | None) -> bool:
+    """A referrer whose access came with the lead joins the Team Around the Family
+    (visible there, and removable like any member). True when they were added."""
+    if before not in ENDS_WITH_THE_LEAD:
+        return False
+    after = await Family.objects().get(Family.id == family_id)
+    if after is None or await relationship(user, after) is not None:
+        return False
+    await TafMember(
+        family=family_id,
+        kind="practitioner",
+        user=user.id,
+        name=user.display_name,
+        agency=user.organisation,
+        role=KEPT_ACCESS_ROLE,
+        email=user.email,
+        added_at=now_utc(),
+    ).save()
+    return True
+
+
+async def require_may_record_step_down(user: CurrentUser, family: Family) -> None:
+    if await relationship(user, family) not in MAY_RECORD_STEP_DOWN:
+        raise PermissionDeniedException(
+            "Only an area manager, or the family's lead practitioner, Team Around the Family "
+            "or whoever recorded it, can record a step-down"
+        )
+
+
+async def record_step_down(
+    user: CurrentUser, family: Family, new: NewStepDown, form_key: str
+) -> int:
+    """A specialist or statutory service hands the family into early help: lead
+    responsibility comes back from it, and a closed family reopens."""
+    await require_may_record_step_down(user, family)
+    if not new.from_service.strip():
+        raise ReferralError("Enter which service is handing the family over")
+
+    async def create() -> int:
+        now = now_utc()
+        async with write_transaction(Family._meta.db):
+            current = await Family.objects().get(Family.id == family.id)
+            assert current is not None
+            row = StepDown(
+                family=family.id,
+                from_service=new.from_service,
+                transition_meeting_on=new.transition_meeting_on,
+                summary=new.summary,
+                recorded_by=user.id,
+                recorded_at=now,
+                idempotency_key=form_key or None,
+            )
+            await row.save()
+            values: dict[Any, Any] = {
+                Family.statutory_lead: "",
+                Family.updated_at: now,
+                Family.version: Family.version + 1,
+            }
+            reopened = current.status == "closed"
+            if reopened:
+                values.update(
+                    {Family.status: "open", Family.closed_at: None, Family.closure_reason: ""}
+                )
+            await Family.update(values).where(Family.id == family.id)
+            if reopened:
+                await closure.mark_reopened(user, family, f"Stepped down from {new.from_service}")
+            await audit.record(
+                "step_down_recorded",
+                "success",
+                actor=user,
+                record_type="step_down",
+                record_id=row.id,
+                family_id=family.id,
+                reopened=reopened,
+            )
+            return int(row.id)
+
+    return await once(StepDown, form_key, create)
+
+
+async def children_of(family_id: int) -> list[Person]:
+    return list(
+        await Person.objects()
+        .where((Person.family == family_id) & (Person.role == "child"))
+        .order_by(Person.id)
+    )
+
+
+async def referrals_of(family_id: int) -> list[dict[str, Any]]:
+    """The family's referrals to Children's Social Care, newest first, each with
+    the names of the children it was about (for the record page only)."""
+    rows = await (
+        SocialCareReferral.select(
+            *SocialCareReferral.all_columns(),
+            SocialCareReferral.referred_by.display_name.as_alias("referred_by_name"),
+            SocialCareReferral.referred_by.organisation.as_alias("referred_by_organisation"),
+            SocialCareReferral.previous_lead.display_name.as_alias("previous_lead_name"),
+        )
+        .where(SocialCareReferral.family == family_id)
+        .order_by(SocialCareReferral.referred_at, ascending=False)
+        .order_by(SocialCareReferral.id, ascending=False)
+    )
+    names = {p.id: f"{p.given_names} {p.family_name}" for p in await children_of(family_id)}
+    for row in rows:
+        ids = json.loads(row["children"] or "[]")
+        row["child_names"] = [names[i] for i in ids if i in names]
+    return rows
+
+
+async def step_downs_of(family_id: int) -> list[dict[str, Any]]:
+    return await (
+        StepDown.select(
+            *StepDown.all_columns(),
+            StepDown.recorded_by.display_name.as_alias("recorded_by_name"),
+        )
+        .where(StepDown.family == family_id)
+        .order_by(StepDown.recorded_at, ascending=False)
+        .order_by(StepDown.id, ascending=False)
+    )
