@@ -103,7 +103,8 @@ async def new_contact(request: Request[Any, Any, Any], family_id: FromPath[int])
 def read_member(form: Form, kind: str, context: dict[str, Any]) -> service.NewMember | None:
     role = form.text("role", max_length=200, label="Role")
     if kind == "practitioner":
-        ids = [str(u["id"]) for u in context["found"]]
+        # someone already in the team is a valid choice: a double submission
+        ids = [str(u["id"]) for u in (*context["found"], *context["already"])]
         chosen = form.choice("user", [*ids, "me"], "Select the practitioner to add")
         agency = form.text("agency", max_length=200, label="Agency")
         if not form.ok:
