@@ -66,6 +66,8 @@ async def save_closure(
         await service.close_family(user, family, version_of(form), new, form.get("form_key"))
     except StaleVersion as stale:
         return await stale_page(family, form, stale.current, "close.html")
+    except service.ClosureError as error:
+        return problem(family, str(error))
     return see_other(f"/families/{family.id}#closure")
 
 
@@ -120,6 +122,8 @@ async def save_reopening(
         await service.reopen_family(user, family, version_of(form), reason)
     except StaleVersion as stale:
         return await stale_page(family, form, stale.current, "reopen.html")
+    except service.ClosureError as error:
+        return problem(family, str(error))
     return see_other(f"/families/{family.id}#closure")
 
 

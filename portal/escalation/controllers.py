@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from portal.access.service import FamilyAccess, relationship
 from portal.areas import SocialCareRoute
+from portal.consent.service import ConsentRequired
 from portal.escalation import service
 from portal.families.tables import Family
 from portal.plugins import call_for_area
@@ -128,6 +129,9 @@ async def record_referral(
         await service.refer_to_social_care(user, family, new, destination, form.get("form_key"))
     except service.ReferralError as error:
         form.error("reason", str(error))
+        return Template("escalation/escalate.html", context=context, status_code=422)
+    except ConsentRequired as error:  # only when no reason was given for going without
+        form.error("not_sought_reason", error.message)
         return Template("escalation/escalate.html", context=context, status_code=422)
     refreshed = await Family.objects().get(Family.id == family.id)
     if refreshed is None or await relationship(user, refreshed) is None:
