@@ -14,6 +14,7 @@ from portal.db import contains_ignoring_case, write_transaction
 from portal.families.service import once
 from portal.families.tables import Family
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
+from portal.notify.service import notify
 
 
 class LeadError(Exception):
@@ -63,8 +64,14 @@ async def take_lead(user: CurrentUser, family: Family) -> None:
     """A practitioner with access becomes the lead of a family that has none."""
     async with write_transaction(Family._meta.db):
         current = (
-            await Family.select(Family.lead_practitioner).where(Family.id == family.id).first()
+            await Family.select(Family.lead_practitioner, Family.statutory_lead)
+            .where(Family.id == family.id)
+            .first()
         )
+        if current and current["statutory_lead"]:
+            raise LeadError(
+                f"{current['statutory_lead']} leads for this family: record a step-down first"
+            )
         if current and current["lead_practitioner"] == user.id:
             return  # a second click of the same button
         if current and current["lead_practitioner"] is not None:
@@ -108,6 +115,13 @@ async def propose_transfer(
                 idempotency_key=form_key or None,
             )
             await row.save()
+            await notify(
+                to.id,
+                "lead_transfer",
+                "You have been asked to become a family's lead practitioner",
+                f"/families/{family.id}#lead",
+                f"lead_transfer:{row.id}",
+            )
             await audit.record(
                 "lead_transfer_proposed",
                 "success",

@@ -136,6 +136,10 @@ def test_recording_a_referral_passes_the_lead_to_social_care(portal: Portal) -> 
     assert "Bruising on the arm" in after.text  # the referral history
     step_down = f'href="/families/{family_id}/step-down">record the step-down</a>'
     assert step_down in after.text
+    # early help cannot take the lead back until a step-down is recorded
+    assert "Become the lead practitioner" not in after.text
+    post(portal, f"/families/{family_id}/lead/take", {})
+    assert family_row(portal, family_id)["lead_practitioner"] is None
 
 
 def test_consent_sought_or_not_the_referral_needs_its_reasons(portal: Portal) -> None:
