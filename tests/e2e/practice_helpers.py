@@ -258,8 +258,8 @@ def add_myself_to_the_team(page: Page, query: str, role: str) -> None:
     page.get_by_label("Find a practitioner by name or email address").fill(query)
     page.get_by_role("button", name="Search").click()
     check_accessibility(page)
-    page.get_by_role("group", name="Who do you want to add?").get_by_label(
-        re.compile(f"^{query}")
+    page.get_by_role("group", name="Who do you want to add?").get_by_role(
+        "radio", name=re.compile(f"^{query}")
     ).check()
     page.get_by_label("Their role in the team (optional)").fill(role)
     page.get_by_role("button", name="Add to the team").click()
@@ -288,7 +288,10 @@ def add_action(
         check_accessibility(page)
     page.get_by_label("What will be done?").fill(what)
     expect(page.get_by_label("Which goal is it for? (optional)")).to_have_value(re.compile(r"\d+"))
-    page.get_by_label("Who will do it?").select_option(label=owner)
+    who = page.get_by_label("Who will do it?")
+    value = who.locator("option", has_text=owner).get_attribute("value")
+    assert value, f"{owner!r} is not among the team members to choose from"
+    who.select_option(value)
     fill_date(page, "By when?", due_on)
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_role("heading", level=1, name="Action plan")).to_be_visible()
@@ -302,9 +305,11 @@ def record_review(
     scores: dict[int, int],
     *,
     attendees: tuple[str, ...] = (),
+    next_review: date | None = None,
     check: bool = False,
 ) -> None:
-    """Record a review meeting with a scaling score (0 to 10) for each goal number."""
+    """Record a review meeting with a scaling score (0 to 10) for each goal number;
+    the next review is left as the form suggests (6 weeks on) unless given."""
     page.goto(f"{base_url}/families/{family_id}/taf/meetings/new?kind=review")
     expect(page.get_by_role("heading", level=1, name="Record a review")).to_be_visible()
     if check:
@@ -319,6 +324,8 @@ def record_review(
             str(score), exact=True
         ).check()
     page.get_by_label("Minutes").fill(f"Reviewed the plan together on {held_on:%d %B}.")
+    if next_review is not None:
+        fill_date(page, "When is the next review?", next_review)
     page.get_by_role("button", name="Save the review").click()
     expect(
         page.get_by_role("heading", level=1, name=re.compile("^Review meeting on"))

@@ -13,15 +13,20 @@ family under a surname made up for it (see families_helpers.unique_surname)."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
 from portal.assessments.sections import BY_SLUG
 from tests.e2e.conftest import check_accessibility, fill_provider_sign_in, sign_in
-from tests.e2e.families_helpers import Child, unique_word
+from tests.e2e.families_helpers import Child, fill_date, unique_word
 from tests.e2e.practice_helpers import (
     COMPLETED,
     SECTION_URL,
+    add_action,
+    add_contact_without_account,
+    add_goal,
+    add_myself_to_the_team,
     become_lead,
     complete_section,
     completed_group,
@@ -33,6 +38,7 @@ from tests.e2e.practice_helpers import (
     find_then_record_family,
     open_section,
     record_assessment_consents,
+    record_review,
     save_and_continue,
     section_answers,
     start_assessment,
@@ -41,6 +47,10 @@ from tests.e2e.practice_helpers import (
 )
 from tests.support.assessments import REQUIRED_SECTIONS
 
+HANNAH = "Hannah Ashworth"  # derby.school
+GOALS = ("Imogen goes to school every day", "Mum feels less alone")
+WALKING_BUS = "Arrange a place on the walking bus"
+BOXING = "Free boxing sessions after school on Thursdays"
 WISHES = BY_SLUG["child_voice"].questions[0].label  # "What are the child's wishes and feelings?"
 STRENGTHS = BY_SLUG["strengths"].questions[0].label  # "What are the family's strengths?"
 
@@ -54,10 +64,150 @@ def new_assessment(page: Page, base_url: str, child: Child) -> tuple[int, int]:
     return start_assessment(page, child)
 
 
+COACH = "Dev Okonjo"
+COACH_CLUB = "Riverside Boxing Club (fictional)"
+COACH_EMAIL = "dev.okonjo@riverside-boxing.example"
+
+
+def build_the_team_and_agree_the_plan(page: Page, base_url: str, child: Child) -> None:
+    """From the family record: the team (Hannah, and a coach without a portal
+    account), a first TAF meeting, two goals and an action for each member."""
+    page.get_by_role("link", name="Team and meetings").click()
+    expect(page.get_by_role("heading", level=1, name="Team Around the Family")).to_be_visible()
+    expect(page.get_by_text("No one has been added to the team yet.")).to_be_visible()
+    check_accessibility(page)
+
+    add_myself_to_the_team(page, HANNAH, "Lead practitioner, class teacher")
+    add_contact_without_account(page, COACH, COACH_CLUB, "Boxing coach", COACH_EMAIL)
+    contacts = page.get_by_role("table", name="Other contacts (without portal accounts)")
+    coach = contacts.get_by_role("row").filter(has_text=COACH)
+    expect(coach).to_contain_text(COACH_CLUB)
+    expect(coach.get_by_role("link", name=COACH_EMAIL)).to_have_attribute(
+        "href", f"mailto:{COACH_EMAIL}"
+    )
+    practitioners = page.get_by_role("table", name="Practitioners")
+    expect(practitioners.get_by_role("row").filter(has_text=HANNAH)).to_contain_text(
+        "Lead practitioner"
+    )
+    check_accessibility(page)
+
+    # The first Team Around the Family meeting, with the family there.
+    page.get_by_role("link", name="Record another meeting").click()
+    expect(page.get_by_role("heading", level=1, name="Record a meeting")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("group", name="What kind of meeting was it?").get_by_label(
+        "Team Around the Family meeting"
+    ).check()
+    fill_date(page, "When was the meeting?", date.today() - timedelta(days=43))
+    page.get_by_label("Who chaired it?").fill(HANNAH)
+    came = page.get_by_role("group", name="Who came?")
+    came.get_by_label(COACH).check()
+    came.get_by_label(HANNAH).check()
+    page.get_by_role("group", name=re.compile("^Did the family come")).get_by_label("Yes").check()
+    page.get_by_label("Minutes").fill("Agreed the goals and who does what.")
+    fill_date(page, "When is the next review?", date.today() - timedelta(days=42))
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("^Team Around the Family meeting on"))
+    ).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text=COACH)).to_be_visible()
+    check_accessibility(page)
+
+    # The action plan: goals in the family's words, and actions for each.
+    page.goto(page.url.split("/taf/")[0] + "/taf/plan")
+    expect(page.get_by_role("heading", level=1, name="Action plan")).to_be_visible()
+    check_accessibility(page)
+    add_goal(page, GOALS[0], "Attendance above 95%", check=True)
+    add_goal(page, GOALS[1], "Mum says she feels less alone")
+    due = date.today() + timedelta(days=14)
+    add_action(page, 1, WALKING_BUS, HANNAH, due, check=True)
+    add_action(page, 1, BOXING, COACH, due)
+    add_action(page, 2, "Introduce mum to the parents' coffee morning", HANNAH, due)
+    goal_one = page.get_by_role("table", name="Actions for goal 1")
+    expect(goal_one.get_by_role("row").filter(has_text=BOXING)).to_contain_text(COACH)
+    check_accessibility(page)
+
+    # Hannah updates her own action.
+    mine = goal_one.get_by_role("row").filter(has_text=WALKING_BUS)
+    mine.get_by_role("link", name="Update this action").click()
+    expect(page.get_by_role("heading", level=1, name="Update an action")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("group", name="Status").get_by_label("In progress").check()
+    page.get_by_label("Progress (optional)").fill("Joined the walking bus on Mondays")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1, name="Action plan")).to_be_visible()
+    mine = (
+        page.get_by_role("table", name="Actions for goal 1")
+        .get_by_role("row")
+        .filter(has_text=WALKING_BUS)
+    )
+    expect(mine).to_contain_text("In progress")
+    expect(mine).to_contain_text("Progress: Joined the walking bus on Mondays")
+    assert child.surname not in page.url
+
+
+def review_twice_and_read_the_trend(
+    page: Page, base_url: str, family_id: int, child: Child
+) -> None:
+    """Two reviews with scaling scores, then the trend: a chart with its numbers."""
+    six_weeks_ago = date.today() - timedelta(days=42)
+    record_review(
+        page,
+        base_url,
+        family_id,
+        six_weeks_ago,
+        {1: 3, 2: 5},
+        attendees=(COACH,),
+        next_review=date.today(),
+        check=True,
+    )
+    scores = page.get_by_role("table", name="Progress against the family's goals")
+    expect(scores.get_by_role("row").filter(has_text=GOALS[0])).to_contain_text("3")
+    check_accessibility(page)
+    record_review(page, base_url, family_id, date.today(), {1: 6, 2: 4}, attendees=(COACH,))
+
+    page.goto(f"{base_url}/families/{family_id}/taf/plan")
+    # Each goal's trend: a sentence, a chart named for screen readers, and the numbers.
+    trend = page.locator("section").filter(
+        has=page.get_by_role("heading", level=2, name=re.compile(f"^Goal 1: {GOALS[0]}"))
+    )
+    expect(trend.get_by_text("Rose from 3 to 6 over 2 reviews", exact=True)).to_be_visible()
+    chart = trend.get_by_role("img", name="Goal 1: scores at reviews, from 0 to 10")
+    expect(chart).to_be_visible()
+    expect(chart.locator("circle")).to_have_count(2)
+    numbers = trend.get_by_role("table", name="Goal 1: scores at reviews")
+    expect(numbers.get_by_role("cell", name=re.compile(r"^\d+$"))).to_have_text(["3", "6"])
+    expect(numbers.get_by_role("link", name=day_text(six_weeks_ago))).to_be_visible()
+    second = page.locator("section").filter(
+        has=page.get_by_role("heading", level=2, name=re.compile(f"^Goal 2: {GOALS[1]}"))
+    )
+    expect(second.get_by_text("Fell from 5 to 4 over 2 reviews", exact=True)).to_be_visible()
+    check_accessibility(page)
+
+    # The family's plan, in plain English, to print.
+    page.get_by_role("link", name="Family plan to print").first.click()
+    expect(page.get_by_role("heading", level=1, name="Our family plan")).to_be_visible()
+    expect(page.get_by_text(f"1. {GOALS[0]}")).to_be_visible()
+    expect(page.get_by_text("we said things were at 6 out of 10")).to_be_visible()
+    expect(page.get_by_role("cell", name=BOXING)).to_be_visible()
+    check_accessibility(page)
+
+    # The family record's summary of the team.
+    page.goto(f"{base_url}/families/{family_id}")
+    card = page.locator("#taf + dl.govuk-summary-list")
+    expect(card).to_contain_text(day_text(date.today() + timedelta(days=42)))
+    assert child.surname not in page.url
+
+
+def day_text(value: date) -> str:
+    """A date as the portal shows it: "4 March 2026"."""
+    return f"{value.day} {value:%B %Y}"
+
+
 # ------------------------------------------------------------------- tests --
 
 
-def test_a_practitioner_finds_a_family_and_completes_an_assessment(
+def test_a_practitioner_assesses_a_family_then_plans_and_reviews_with_the_team(
     page: Page, base_url: str
 ) -> None:
     child = Child("Imogen")
@@ -158,6 +308,9 @@ def test_a_practitioner_finds_a_family_and_completes_an_assessment(
     page.goto(f"{base_url}/families/{family_id}")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=child.name))
     expect(row).to_contain_text("Completed (version 1)")
+
+    build_the_team_and_agree_the_plan(page, base_url, child)
+    review_twice_and_read_the_trend(page, base_url, family_id, child)
 
 
 def test_a_section_saved_without_javascript_and_one_kept_through_a_session_time_out(
