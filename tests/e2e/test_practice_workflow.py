@@ -415,3 +415,144 @@ def test_a_section_from_the_keyboard(page: Page, base_url: str) -> None:
     open_section(page, "strengths")
     expect(strengths).to_have_value(text + " and cook on Sundays")
     check_accessibility(page)
+
+
+def test_a_second_family_is_referred_to_childrens_social_care(page: Page, base_url: str) -> None:
+    child = Child("Maisie")
+    worry = f"Bruising on both arms, explained differently by each parent ({unique_word()})"
+    sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
+    family_id = find_then_record_family(page, base_url, child)
+    become_lead(page)
+    record_url = f"{base_url}/families/{family_id}"
+
+    # On every family page: the significant-harm action.
+    harm = page.get_by_role("region", name="Worried about significant harm?")
+    expect(harm).to_contain_text("If a child is in immediate danger, call 999")
+    check_accessibility(page)
+    harm.get_by_role("button", name="Refer to Children's Social Care").click()
+
+    # The area's route (from the Derby plugin): phone first, then record it.
+    expect(
+        page.get_by_role("heading", level=1, name="Refer to Children's Social Care")
+    ).to_be_visible()
+    route = page.get_by_role("region", name="Phone Initial Response Team now")
+    expect(route).to_contain_text("Derby City Council Children's Services")
+    expect(route.get_by_role("link").first).to_have_attribute("href", re.compile(r"^tel:\d+$"))
+    check_accessibility(page)
+
+    # Nothing filled in: each missing answer is named, and the title says so.
+    page.get_by_role("button", name="Record the referral").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name="Enter what you are worried about")).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Select whether you asked the family for consent")
+    ).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("group", name="Which children are you worried about?").get_by_label(
+        child.name
+    ).check()
+    page.get_by_label("What are you worried about?").fill(worry)
+    page.get_by_role(
+        "group", name="Did you ask the family for consent to the referral?"
+    ).get_by_label("No").check()
+    page.get_by_label("If you did not ask: why not?").fill(
+        "Asking would put the children at greater risk"
+    )
+    page.get_by_label("How did you make the referral?").fill(
+        "Phoned the Initial Response Team duty worker at 10:15, reference IRT-4471"
+    )
+    expect(page.get_by_label("What information did you share?")).not_to_be_empty()
+    page.get_by_role("button", name="Record the referral").click()
+
+    # Back on the record: Children's Social Care leads, and why is recorded.
+    page.wait_for_url(re.compile(rf"/families/{family_id}(#statutory-lead)?$"))
+    statutory = page.locator("#statutory-lead")
+    expect(statutory).to_contain_text(
+        "Lead responsibility: Children's Social Care (Initial Response Team) since"
+    )
+    expect(page.get_by_text("Lead responsibility is with Children's Social Care")).to_be_visible()
+    expect(page.get_by_role("button", name="Become the lead practitioner")).to_have_count(0)
+    page.get_by_text("Referrals to Children's Social Care and step-downs").click()
+    referral = page.locator("#social-care")
+    expect(referral).to_contain_text("Referred to Children's Social Care (Initial Response Team)")
+    expect(referral).to_contain_text(worry)
+    expect(referral).to_contain_text("No: Asking would put the children at greater risk")
+    expect(referral).to_contain_text("reference IRT-4471")
+    expect(referral).to_contain_text(f"Lead practitioner until then{HANNAH}")
+    # The decision to share goes in the information-sharing log.
+    sharing = page.locator("#sharing ~ ol.app-timeline").first
+    expect(sharing).to_contain_text("Children's Social Care (Initial Response Team)")
+    expect(sharing).to_contain_text("Significant harm: referral to Children's Social Care")
+    check_accessibility(page)
+    assert page.url.startswith(record_url)
+
+
+def test_a_third_family_is_closed_with_a_reason_and_reopened_without_javascript(
+    page_without_js: Page, base_url: str
+) -> None:
+    page = page_without_js
+    child = Child("Clementine")
+    closing = f"Attendance is back above 95% and mum has a support group ({unique_word()})"
+    sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
+    family_id = find_then_record_family(page, base_url, child)
+    become_lead(page)
+    expect(page.get_by_text("The family's early help is open.")).to_be_visible()
+
+    page.get_by_role("link", name="Close the family's early help").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Close the family's early help")
+    ).to_be_visible()
+    check_accessibility(page)
+
+    # "Other" needs a reason, and every closure needs a summary.
+    reasons = page.get_by_role("group", name="Why is the family's early help closing?")
+    reasons.get_by_label("Other", exact=True).check()
+    page.get_by_role("button", name="Close early help").click()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.locator(".govuk-error-summary")
+    expect(
+        summary.get_by_role("link", name="Enter why the family's early help is closing")
+    ).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter a closing summary")).to_be_visible()
+    expect(reasons.get_by_label("Other", exact=True)).to_be_checked()  # kept
+    check_accessibility(page)
+
+    reasons.get_by_label("Needs met", exact=True).check()
+    page.get_by_label("Closing summary").fill(closing)
+    page.get_by_role("button", name="Close early help").click()
+
+    page.wait_for_url(re.compile(rf"/families/{family_id}(#.*)?$"))
+    heading = page.get_by_role("heading", level=1)
+    expect(heading.get_by_text("Closed", exact=True)).to_be_visible()
+    card = page.locator(".govuk-summary-card").filter(
+        has=page.get_by_role("heading", level=3, name="Closed", exact=True)
+    )
+    reason = card.locator(".govuk-summary-list__row").filter(
+        has=page.get_by_role("term").filter(has_text="Reason")
+    )
+    expect(reason.get_by_role("definition")).to_have_text("Needs met")
+    expect(card).to_contain_text(closing)
+    expect(card).to_contain_text(HANNAH)
+    expect(page.locator(".govuk-inset-text").first).to_contain_text("Closed: needs met")
+    check_accessibility(page)
+
+    # Reopening is possible, and recorded beside the closure.
+    card.get_by_role("link", name="Reopen the family's early help").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Reopen the family's early help")
+    ).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Why is the family's early help reopening?").fill(
+        "Attendance has fallen again since the new term"
+    )
+    page.get_by_role("button", name="Reopen early help").click()
+    page.wait_for_url(re.compile(rf"/families/{family_id}(#.*)?$"))
+    expect(page.get_by_role("heading", level=1).get_by_text("Closed", exact=True)).to_have_count(0)
+    expect(page.get_by_text("The family's early help is open.")).to_be_visible()
+    history = page.locator("details").filter(has_text="Closures and reopenings")
+    expect(history).to_contain_text("Closed: Needs met")
+    expect(history).to_contain_text(closing)
+    expect(history).to_contain_text("Attendance has fallen again since the new term")
+    check_accessibility(page)
