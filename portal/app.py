@@ -29,6 +29,7 @@ from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.families.controllers import FAMILY_HANDLERS
 from portal.lead.controllers import LEAD_HANDLERS
 from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
+from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
 from portal.plugins import build_plugin_manager, call_per_area, enabled_areas
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
@@ -89,9 +90,12 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
                 items.append(NavigationItem("Emergency access", "/access/break-glass"))
         if user is not None and user.has_role(ADMIN):
             items.append(NavigationItem("Users", "/admin/users"))
+            items.append(NavigationItem("Bank holidays", "/admin/bank-holidays"))
+            items.append(NavigationItem("Emails", "/admin/emails"))
         return items
 
     templates.register_template_callable("core_navigation", core_navigation)
+    templates.register_template_callable("unread_notifications", unread_notifications)
 
     area_routers = [
         Router(path=f"/{slug}", route_handlers=list(handlers))
@@ -130,7 +134,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             ),
         ],
         guards=[require_sign_in],
-        middleware=[SessionMiddleware(settings)],
+        middleware=[SessionMiddleware(settings), UnreadCountMiddleware()],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],
         exception_handlers={NoRelationship: no_relationship, **EXCEPTION_HANDLERS},  # type: ignore[dict-item]

@@ -1,4 +1,5 @@
-"""The `portal` command: serve, migrate, demo-data, check-config, end-sessions, audit."""
+"""The `portal` command: serve, migrate, demo-data, check-config, notify-worker,
+end-sessions, audit."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         help="recompute find-before-create keys (after changing the matching rules)",
     )
 
+    worker = commands.add_parser(
+        "notify-worker", help="send notification emails and queue due reminders"
+    )
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
+
     end = commands.add_parser("end-sessions", help="sign a user out everywhere")
     end.add_argument("user_id", type=int)
 
@@ -57,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_check_config(settings))
         if args.command == "demo-data":
             return asyncio.run(_demo_data(settings, args.accounts, args.issuer))
+        if args.command == "notify-worker":
+            return asyncio.run(_notify_worker(settings, args.once, max(args.interval, 0.5)))
     except ConfigError as error:
         print(f"portal: configuration error: {error}", file=sys.stderr)
         return 2
@@ -139,6 +148,37 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
     )
     print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
     return 0
+
+
+async def _notify_worker(settings: Settings, once: bool, interval: float) -> int:
+    import logging
+    import signal
+
+    from portal.db import bind_tables, close_pool, engine_from_url, open_pool
+    from portal.notify.worker import MailSettings, run_forever, run_once
+    from portal.tables import CORE_TABLES
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = engine_from_url(settings.database_url)
+    bind_tables(engine, CORE_TABLES)
+    await open_pool(engine)
+    mail = MailSettings.from_settings(settings)
+    try:
+        if once:
+            report = await run_once(mail)
+            print(
+                f"Sent {report.sent}, retrying {report.retrying}, failed {report.failed}, "
+                f"unknown {report.unknown}; queued {report.reminders} reminder(s)."
+            )
+            return 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_forever(mail, interval, stop)
+        return 0
+    finally:
+        await close_pool(engine)
 
 
 async def _rebuild_search_keys(database_url: str) -> int:

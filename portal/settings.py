@@ -7,8 +7,10 @@ misconfigured deployment fails loudly instead of half-working.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -32,6 +34,8 @@ DEFAULT_ROLE_MAP = (
 
 
 DEFAULT_DATABASE_URL = "sqlite:///var/portal.sqlite"
+# The demo's SMTP server need not exist: the worker retries without crashing.
+DEFAULT_SMTP_FROM = "Early Help Portal <no-reply@early-help-portal.invalid>"
 
 
 class ConfigError(ValueError):
@@ -55,6 +59,10 @@ class Settings:
     session_absolute_hours: int = 10
     environment: str = "production"
     log_tracebacks: bool = False  # off in production: exception text may hold personal data
+    # Email from the notification worker (portal notify-worker): an SMTP relay.
+    smtp_host: str = "localhost"
+    smtp_port: int = 1025
+    smtp_from: str = DEFAULT_SMTP_FROM
 
     @property
     def is_https(self) -> bool:
@@ -105,6 +113,9 @@ class Settings:
             ),
             log_tracebacks=_choice(env, "PORTAL_LOG_TRACEBACKS", "false", ("true", "false"))
             == "true",
+            smtp_host=_host(env, "PORTAL_SMTP_HOST", "localhost"),
+            smtp_port=_int(env, "PORTAL_SMTP_PORT", 1025, 1, 65535),
+            smtp_from=_sender(env, "PORTAL_SMTP_FROM", DEFAULT_SMTP_FROM),
         )
 
 
@@ -133,6 +144,28 @@ def _url(env: Mapping[str, str], name: str, default: str | None) -> str:
     if parts.query or parts.fragment:
         raise ConfigError(f"{name} must not have a query string or fragment")
     return value.rstrip("/")
+
+
+def _host(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    if not re.fullmatch(r"[A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:]{2,39}", value):
+        raise ConfigError(f"{name} must be a host name or IP address, such as smtp.example.org")
+    return value
+
+
+def _sender(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name, "").strip() or default
+    _, address = parseaddr(value)
+    if (
+        "\r" in value
+        or "\n" in value
+        or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", address)
+    ):
+        raise ConfigError(
+            f"{name} must be an email address, such as "
+            "Early Help Portal <no-reply@portal.example.org>"
+        )
+    return value
 
 
 def _database_url(value: str) -> str:

@@ -1,6 +1,7 @@
 """The outbox. ``notify`` is called by other services inside their own write
 transaction, so a notification exists exactly when the change that caused it
-does. A worker (``portal notify-worker``) sends the emails later.
+does. A worker (``portal notify-worker``, portal.notify.worker) sends the
+emails later.
 
 Messages never carry a child's details: only what happened and a link.
 """
@@ -8,7 +9,11 @@ Messages never carry a child's details: only what happened and a link.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
 
 from portal.auth.service import now_utc
 from portal.auth.tables import PortalUser
@@ -16,6 +21,19 @@ from portal.db import write_transaction
 from portal.notify.tables import Notification, OutboxEmail
 
 UNIQUE_PREFIX = "portal-notification"
+LIST_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification to make: who, what kind, what to say, where it links."""
+
+    recipient_id: int
+    kind: str
+    message: str
+    link: str
+    dedupe_key: str
+    email: bool = True
 
 
 async def notify(
@@ -25,32 +43,135 @@ async def notify(
 
     ``dedupe_key`` names the event: the same key twice notifies once. Returns
     whether a new notification was made."""
-    async with write_transaction(Notification._meta.db):
-        if await Notification.exists().where(Notification.dedupe_key == dedupe_key):
-            return False
-        now = now_utc()
-        rows = await Notification.insert(
+    made = await notify_many([Note(recipient_id, kind, message, link, dedupe_key, email)])
+    return bool(made)
+
+
+async def notify_many(notes: list[Note]) -> int:
+    """Make many notifications in a few statements (scheduled reminders); returns
+    how many were new. Joins the caller's transaction if there is one.
+
+    A key already used is skipped without an error: on PostgreSQL a unique
+    violation would abort the caller's whole transaction, so the insert says
+    ON CONFLICT DO NOTHING; on SQLite the IMMEDIATE transaction already holds
+    the write lock, so checking first cannot race."""
+    by_key = {n.dedupe_key[:200]: n for n in notes}
+    if not by_key:
+        return 0
+    engine = Notification._meta.db
+    now = now_utc()
+    async with write_transaction(engine):
+        rows = [
             Notification(
-                recipient=recipient_id,
-                kind=kind,
-                message=message[:300],
-                link=link,
+                recipient=n.recipient_id,
+                kind=n.kind,
+                message=n.message[:300],
+                link=n.link[:300],
                 created_at=now,
-                dedupe_key=dedupe_key,
+                dedupe_key=key,
             )
-        ).returning(Notification.id)
-        notification_id = rows[0]["id"]
-        address = await PortalUser.select(PortalUser.email).where(PortalUser.id == recipient_id)
-        if email and address and address[0]["email"]:
-            await OutboxEmail.insert(
+            for key, n in by_key.items()
+        ]
+        if isinstance(engine, PostgresEngine):
+            query = Notification.insert(*rows).on_conflict(
+                target=Notification.dedupe_key, action="DO NOTHING"
+            )
+        else:
+            known = {
+                r["dedupe_key"]
+                for r in await Notification.select(Notification.dedupe_key).where(
+                    Notification.dedupe_key.is_in([row.dedupe_key for row in rows])
+                )
+            }
+            rows = [row for row in rows if row.dedupe_key not in known]
+            if not rows:
+                return 0
+            query = Notification.insert(*rows)
+        made = await query.returning(Notification.id, Notification.dedupe_key)
+        wanted = {r["dedupe_key"]: r["id"] for r in made if by_key[r["dedupe_key"]].email}
+        if wanted:
+            recipients = {by_key[key].recipient_id for key in wanted}
+            addresses = {
+                u["id"]: u["email"]
+                for u in await PortalUser.select(PortalUser.id, PortalUser.email).where(
+                    PortalUser.id.is_in(list(recipients)) & (PortalUser.disabled == False)  # noqa: E712
+                )
+            }
+            emails = [
                 OutboxEmail(
                     notification=notification_id,
-                    to_address=address[0]["email"],
-                    subject=f"Early Help Portal: {message}"[:200],
-                    body=message,  # the worker adds the link to the portal
+                    to_address=addresses[by_key[key].recipient_id],
+                    subject=f"Early Help Portal: {by_key[key].message}"[:200],
+                    body=by_key[key].message[:300],  # the worker adds the link to the portal
                     status="pending",
                     next_attempt_at=now - timedelta(seconds=1),
                     message_id=f"<{notification_id}.{secrets.token_hex(8)}@{UNIQUE_PREFIX}>",
                 )
+                for key, notification_id in wanted.items()
+                if addresses.get(by_key[key].recipient_id)
+            ]
+            if emails:
+                await OutboxEmail.insert(*emails)
+        return len(made)
+
+
+# What the signed-in user sees ---------------------------------------------------------------
+
+
+async def unread_count(user_id: int) -> int:
+    """One COUNT: the number in the header."""
+    return int(
+        await Notification.count().where(
+            (Notification.recipient == user_id) & Notification.read_at.is_null()
+        )
+    )
+
+
+async def notifications_for(user_id: int) -> list[dict[str, Any]]:
+    """A user's newest notifications first."""
+    return await (
+        Notification.select(
+            Notification.id,
+            Notification.kind,
+            Notification.message,
+            Notification.link,
+            Notification.created_at,
+            Notification.read_at,
+        )
+        .where(Notification.recipient == user_id)
+        .order_by(Notification.created_at, ascending=False)
+        .order_by(Notification.id, ascending=False)
+        .limit(LIST_LIMIT)
+    )
+
+
+async def open_notification(user_id: int, notification_id: int) -> str | None:
+    """Mark one of the user's own notifications read and return its link;
+    None when it is not theirs (or does not exist)."""
+    async with write_transaction(Notification._meta.db):
+        row = (
+            await Notification.select(Notification.link, Notification.read_at)
+            .where((Notification.id == notification_id) & (Notification.recipient == user_id))
+            .first()
+        )
+        if row is None:
+            return None
+        if row["read_at"] is None:
+            await Notification.update({Notification.read_at: now_utc()}).where(
+                Notification.id == notification_id
             )
-        return True
+        return safe_link(row["link"])
+
+
+async def mark_all_read(user_id: int) -> None:
+    async with write_transaction(Notification._meta.db):
+        await Notification.update({Notification.read_at: now_utc()}).where(
+            (Notification.recipient == user_id) & Notification.read_at.is_null()
+        )
+
+
+def safe_link(link: str) -> str:
+    """Only a path inside the portal: never an open redirect."""
+    if link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return "/notifications"
