@@ -177,12 +177,15 @@ async def archive_goal(
 
 
 async def action_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:
-    members = await service.members_of(family.id)
+    members = [(str(m["id"]), member_label(m)) for m in await service.members_of(family.id)]
+    action = extra.get("action")
+    if action and action["owner_removed_at"] is not None:  # kept until someone else is chosen
+        members.append((str(action["owner"]), f"{action['owner_name']} (no longer in the team)"))
     goals = await plan.active_goals(family.id)
     return {
         "family": family,
         "form": form,
-        "members": [(str(m["id"]), member_label(m)) for m in members],
+        "members": members,
         "goals": [(str(g["id"]), f"Goal {g['number']}: {g['text'][:80]}") for g in goals],
         "statuses": list(plan.STATUSES.items()),
         **extra,

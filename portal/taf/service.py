@@ -119,7 +119,7 @@ def in_area(roles: str, area: str) -> bool:
 
 async def find_practitioners(area: str, query: str) -> list[dict[str, Any]]:
     """Active portal users with a role in the area, by part of a name or email."""
-    query = query.strip().replace("%", "").replace("_", "")[:100]
+    query = query.strip().replace("%", "")[:100]
     if len(query) < 2:
         return []
     pattern = f"%{query}%"

@@ -688,3 +688,22 @@ def test_taf_pages_keep_the_house_rules(portal: Portal) -> None:
         assert response.status_code == 422, path
         assert "<title>Error: " in response.text, path
         check_page(response.text, f"{path} (errors)")
+
+
+def test_a_removed_members_actions_stay_until_given_to_someone_else(portal: Portal) -> None:
+    team = make_team(portal)
+    action = add_action(portal, team.family_id, team.health_member)
+    post(portal, f"/families/{team.family_id}/taf/members/{team.health_member}/remove", {})
+    plan = portal.client.get(f"/families/{team.family_id}/taf/plan").text
+    assert "No longer in the team" in plan and "Walk Ruby to school" in plan
+    url = f"/families/{team.family_id}/taf/actions/{action}"
+    assert "Samuel Okafor (no longer in the team)" in portal.client.get(url).text
+    keep = {
+        "what": "Walk Ruby to school",
+        "owner": str(team.health_member),
+        **date_fields("due_on", today() + timedelta(14)),
+    }
+    assert post(portal, url, update_form("in_progress", "", 1, **keep)).status_code == 303
+    given = {**keep, "owner": str(team.lead_member)}
+    assert post(portal, url, update_form("in_progress", "", 2, **given)).status_code == 303
+    assert action_row(portal, action)["owner"] == team.lead_member
