@@ -56,6 +56,10 @@ class Claimed:
     attempts: int
 
 
+def _due(now: datetime) -> Any:
+    return (OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now)
+
+
 async def claim_next(worker: str, now: datetime) -> Claimed | None:
     """Take the oldest due pending email for this worker, or None."""
     engine = OutboxEmail._meta.db
@@ -64,13 +68,15 @@ async def claim_next(worker: str, now: datetime) -> Claimed | None:
         # each take a different row; the outer status check re-tests it.
         rows = await OutboxEmail.raw(CLAIM_POSTGRES, worker, now, now)
         row = rows[0] if rows else None
+    elif not await OutboxEmail.exists().where(_due(now)):
+        return None  # the usual case: no write lock taken for nothing
     else:
         # SQLite: the IMMEDIATE transaction holds the database's write lock,
         # so select-then-update cannot interleave with another worker.
         async with write_transaction(engine):
             row = (
                 await OutboxEmail.select(*OutboxEmail.all_columns())
-                .where((OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now))
+                .where(_due(now))
                 .order_by(OutboxEmail.next_attempt_at)
                 .order_by(OutboxEmail.id)
                 .first()
@@ -150,6 +156,9 @@ async def mark_unknown(email_id: int, worker: str, error: str) -> None:
 async def expire_leases(now: datetime) -> int:
     """Emails a worker claimed and never finished (it crashed or was killed)
     become 'unknown': never sent again automatically."""
+    abandoned = (OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < now - LEASE)
+    if not await OutboxEmail.exists().where(abandoned):
+        return 0
     async with write_transaction(OutboxEmail._meta.db):
         rows = (
             await OutboxEmail.update(
@@ -159,7 +168,7 @@ async def expire_leases(now: datetime) -> int:
                     "the email may or may not have been sent",
                 }
             )
-            .where((OutboxEmail.status == "sending") & (OutboxEmail.claimed_at < now - LEASE))
+            .where(abandoned)
             .returning(OutboxEmail.id)
         )
     return len(rows)
