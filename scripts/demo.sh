@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the portal on http://127.0.0.1:8000 with fictional demo data, the
-# embedded SQLite database and the development identity provider on :9000.
-# Ctrl-C stops both. The identity provider is for development only.
+# embedded SQLite database, the development identity provider on :9000 and the
+# notification worker. Ctrl-C stops them all. The identity provider is for development only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -26,12 +26,18 @@ node devidp/server.mjs &
 IDP_PID=$!
 trap 'kill $IDP_PID 2>/dev/null || true' EXIT INT TERM
 
+# The notification worker: due reminders and email. Email goes to PORTAL_SMTP_HOST:PORTAL_SMTP_PORT
+# (localhost:1025 unless set); with no mail server there the worker says so and retries later.
+uv run --frozen portal notify-worker &
+WORKER_PID=$!
+trap 'kill $IDP_PID $WORKER_PID 2>/dev/null || true' EXIT INT TERM
+
 uv run --frozen python - <<'PY'
 import json
 accounts = json.load(open("devidp/accounts.json"))
 print("\nDemo accounts (all fictional; every password is demo-password):")
 for a in accounts:
     print(f"  {a['username']:<22} {a['name']:<22} {a['organisation'][:38]:<38} {', '.join(a['roles']) or '(no role)'}")
-print("\nOpen http://127.0.0.1:8000 and sign in. Ctrl-C stops the portal and the identity provider.\n")
+print("\nOpen http://127.0.0.1:8000 and sign in. Ctrl-C stops the portal, the identity provider and the notification worker.\n")
 PY
 uv run --frozen portal serve --host 127.0.0.1 --port 8000
