@@ -228,6 +228,7 @@ def test_two_workers_at_once_send_each_email_once(portal: Portal, smtp: MailServ
 
     reports = portal.run(two_workers)
     assert sum(r.sent for r in reports) == 12
+    assert all(r.sent for r in reports), "both workers took a share"
     assert work(portal, smtp.mail).sent == 0
     ids = [m["Message-ID"] for m in smtp.inbox.messages()]
     assert len(ids) == len(set(ids)) == 12
