@@ -53,6 +53,7 @@ WALKING_BUS = "Arrange a place on the walking bus"
 BOXING = "Free boxing sessions after school on Thursdays"
 WISHES = BY_SLUG["child_voice"].questions[0].label  # "What are the child's wishes and feelings?"
 STRENGTHS = BY_SLUG["strengths"].questions[0].label  # "What are the family's strengths?"
+IMPACT = BY_SLUG["impact"].questions[0].label  # "What would the impact be if nothing was done?"
 
 
 def new_assessment(page: Page, base_url: str, child: Child) -> tuple[int, int]:
@@ -366,6 +367,37 @@ def test_a_section_saved_without_javascript_and_one_kept_through_a_session_time_
     )
 
 
+def test_an_autosave_after_the_session_ended_signs_in_again_and_keeps_the_text(
+    page: Page, base_url: str, e2e_database_url: str
+) -> None:
+    child = Child("Araminta")
+    sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
+    new_assessment(page, base_url, child)
+    open_section(page, "impact")
+    impact = field(page, IMPACT)
+    impact.fill("She will fall further behind")
+    status = page.locator("#draft-status")
+    expect(status).to_contain_text("Draft saved at", timeout=15_000)
+    section_url = page.url
+
+    # The session times out while the page is open; she carries on typing.
+    end_session_by_idle_time_out(page, e2e_database_url)
+    typed = f"She will fall further behind and lose her friends ({unique_word()})"
+    impact.fill(typed)
+    # The autosave finds the session gone: the text is parked as her draft and
+    # the browser is sent to sign in again.
+    expect(page.get_by_label("Username")).to_be_visible(timeout=15_000)
+    assert not page.url.startswith(base_url), f"expected the provider's sign-in form: {page.url}"
+    fill_provider_sign_in(page, "derby.school")
+    page.wait_for_url(section_url)
+    expect_unsaved_banner(page)
+    expect(field(page, IMPACT)).to_have_value(typed)
+    check_accessibility(page)
+
+    save_and_continue(page)
+    expect_status(page, "impact", "Completed")
+
+
 def test_a_section_from_the_keyboard(page: Page, base_url: str) -> None:
     child = Child("Beatrix")
     sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
@@ -417,7 +449,9 @@ def test_a_section_from_the_keyboard(page: Page, base_url: str) -> None:
     check_accessibility(page)
 
 
-def test_a_second_family_is_referred_to_childrens_social_care(page: Page, base_url: str) -> None:
+def test_a_second_family_is_referred_to_childrens_social_care_and_later_stepped_down(
+    page: Page, base_url: str
+) -> None:
     child = Child("Maisie")
     worry = f"Bruising on both arms, explained differently by each parent ({unique_word()})"
     sign_in(page, base_url, "derby.school", path="/families/find", check_pages=False)
@@ -487,6 +521,30 @@ def test_a_second_family_is_referred_to_childrens_social_care(page: Page, base_u
     expect(sharing).to_contain_text("Significant harm: referral to Children's Social Care")
     check_accessibility(page)
     assert page.url.startswith(record_url)
+
+    # Weeks later social care hands the family back: a step-down, with its
+    # transition meeting, and early help can lead again.
+    statutory.get_by_role("link", name="record the step-down").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Record a step-down into early help")
+    ).to_be_visible()
+    expect(page.get_by_label("Which service is handing the family over?")).to_have_value(
+        "Children's Social Care (Initial Response Team)"
+    )
+    check_accessibility(page)
+    fill_date(page, "When is, or was, the transition meeting?", date.today())
+    page.get_by_label("Summary of the hand-over").fill(
+        "Child protection enquiries closed; the family agreed to early help support"
+    )
+    page.get_by_role("button", name="Record the step-down").click()
+    page.wait_for_url(re.compile(rf"/families/{family_id}(#social-care)?$"))
+    expect(page.locator("#statutory-lead")).to_have_count(0)
+    page.get_by_text("Referrals to Children's Social Care and step-downs").click()
+    expect(page.locator("#social-care")).to_contain_text(
+        "Stepped down into early help from Children's Social Care (Initial Response Team)"
+    )
+    check_accessibility(page)
+    become_lead(page)
 
 
 def test_a_third_family_is_closed_with_a_reason_and_reopened_without_javascript(
