@@ -230,6 +230,15 @@ def tab_to(page: Page, target: Locator, *, limit: int = 40, key: str = "Tab") ->
     raise AssertionError(f"{target} was not reached with {limit} presses of {key}")
 
 
+# ------------------------------------------------------------ the caseload --
+
+
+def caseload_row(page: Page, child: Child) -> Locator:
+    """The child's family in "Your caseload" on the home page."""
+    table = page.get_by_role("table", name="Your families and what is due")
+    return table.get_by_role("row").filter(has=page.get_by_role("link", name=child.name))
+
+
 # ------------------------------------------------------------ the team --
 
 
@@ -250,16 +259,17 @@ def add_contact_without_account(
     expect(page.get_by_role("heading", level=1, name="Team Around the Family")).to_be_visible()
 
 
-def add_myself_to_the_team(page: Page, query: str, role: str) -> None:
+def add_practitioner_to_the_team(page: Page, name: str, role: str) -> None:
+    """From the team page: find a practitioner by name (oneself included) and add them."""
     page.get_by_role("link", name="Add a practitioner").click()
     expect(
         page.get_by_role("heading", level=1, name="Add a practitioner to the team")
     ).to_be_visible()
-    page.get_by_label("Find a practitioner by name or email address").fill(query)
+    page.get_by_label("Find a practitioner by name or email address").fill(name)
     page.get_by_role("button", name="Search").click()
     check_accessibility(page)
     page.get_by_role("group", name="Who do you want to add?").get_by_role(
-        "radio", name=re.compile(f"^{query}")
+        "radio", name=re.compile(f"^{name}")
     ).check()
     page.get_by_label("Their role in the team (optional)").fill(role)
     page.get_by_role("button", name="Add to the team").click()

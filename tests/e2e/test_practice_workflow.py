@@ -15,19 +15,20 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from portal.assessments.sections import BY_SLUG
 from tests.e2e.conftest import check_accessibility, fill_provider_sign_in, sign_in
-from tests.e2e.families_helpers import Child, fill_date, unique_word
+from tests.e2e.families_helpers import Child, another_user, fill_date, unique_word
 from tests.e2e.practice_helpers import (
     COMPLETED,
     SECTION_URL,
     add_action,
     add_contact_without_account,
     add_goal,
-    add_myself_to_the_team,
+    add_practitioner_to_the_team,
     become_lead,
+    caseload_row,
     complete_section,
     completed_group,
     end_session_by_idle_time_out,
@@ -48,9 +49,11 @@ from tests.e2e.practice_helpers import (
 from tests.support.assessments import REQUIRED_SECTIONS
 
 HANNAH = "Hannah Ashworth"  # derby.school
+SAMUEL = "Samuel Okafor"  # derby.health
 GOALS = ("Imogen goes to school every day", "Mum feels less alone")
 WALKING_BUS = "Arrange a place on the walking bus"
 BOXING = "Free boxing sessions after school on Thursdays"
+GP_CHECK = "Book mum a health check with the GP"
 COACH = "Dev Okonjo"
 COACH_CLUB = "Riverside Boxing Club (fictional)"
 COACH_EMAIL = "dev.okonjo@riverside-boxing.example"
@@ -79,7 +82,8 @@ def build_the_team_and_agree_the_plan(page: Page, base_url: str, child: Child) -
     expect(page.get_by_text("No one has been added to the team yet.")).to_be_visible()
     check_accessibility(page)
 
-    add_myself_to_the_team(page, HANNAH, "Lead practitioner, class teacher")
+    add_practitioner_to_the_team(page, HANNAH, "Lead practitioner, class teacher")
+    add_practitioner_to_the_team(page, SAMUEL, "School nurse")
     add_contact_without_account(page, COACH, COACH_CLUB, "Boxing coach", COACH_EMAIL)
     contacts = page.get_by_role("table", name="Other contacts (without portal accounts)")
     coach = contacts.get_by_role("row").filter(has_text=COACH)
@@ -125,6 +129,7 @@ def build_the_team_and_agree_the_plan(page: Page, base_url: str, child: Child) -
     add_action(page, 1, WALKING_BUS, HANNAH, due, check=True)
     add_action(page, 1, BOXING, COACH, due)
     add_action(page, 2, "Introduce mum to the parents' coffee morning", HANNAH, due)
+    add_action(page, 2, GP_CHECK, SAMUEL, due)
     goal_one = page.get_by_role("table", name="Actions for goal 1")
     expect(goal_one.get_by_role("row").filter(has_text=BOXING)).to_contain_text(COACH)
     check_accessibility(page)
@@ -202,6 +207,44 @@ def review_twice_and_read_the_trend(
     assert child.surname not in page.url
 
 
+def a_team_member_is_told_and_updates_only_their_own_action(samuel: Page, base_url: str) -> None:
+    """Samuel (derby.health) was added to the team and given an action: the
+    header counts what is new, and he can update his own action, nobody else's."""
+    samuel.goto(base_url + "/")
+    header = samuel.get_by_role("banner")
+    expect(
+        header.get_by_role("link", name=re.compile(r"^Notifications \(\d+ unread\)$"))
+    ).to_be_visible()
+    header.get_by_role("link", name=re.compile("^Notifications")).click()
+    expect(samuel.get_by_role("heading", level=1, name="Notifications")).to_be_visible()
+    notes = samuel.get_by_role("table", name=re.compile("^Your notifications"))
+    expect(notes).to_contain_text("You have been added to a Team Around the Family")
+    given = notes.get_by_role("row").filter(
+        has_text="You have been given an action in a family's plan"
+    )
+    expect(given).to_contain_text("Unread")
+    check_accessibility(samuel)
+    given.get_by_role("button", name=re.compile("^Open")).click()
+
+    expect(samuel.get_by_role("heading", level=1, name="Action plan")).to_be_visible()
+    actions = samuel.locator("table").filter(has=samuel.get_by_role("cell", name=GP_CHECK))
+    expect(samuel.get_by_role("link", name="Update this action")).to_have_count(1)
+    check_accessibility(samuel)
+    actions.get_by_role("row").filter(has_text=GP_CHECK).get_by_role(
+        "link", name="Update this action"
+    ).click()
+    expect(samuel.get_by_role("heading", level=1, name="Update an action")).to_be_visible()
+    expect(samuel.get_by_label("What will be done?")).to_have_count(0)  # not his to change
+    check_accessibility(samuel)
+    samuel.get_by_role("group", name="Status").get_by_label("Done").check()
+    samuel.get_by_label("Progress (optional)").fill("Health check booked for next Tuesday")
+    samuel.get_by_role("button", name="Save").click()
+    expect(samuel.get_by_role("heading", level=1, name="Action plan")).to_be_visible()
+    done = samuel.get_by_role("row").filter(has_text=GP_CHECK)
+    expect(done).to_contain_text("Done")
+    expect(done).to_contain_text("Health check booked for next Tuesday")
+
+
 def day_text(value: date) -> str:
     """A date as the portal shows it: "4 March 2026"."""
     return f"{value.day} {value:%B %Y}"
@@ -211,8 +254,10 @@ def day_text(value: date) -> str:
 
 
 def test_a_practitioner_assesses_a_family_then_plans_and_reviews_with_the_team(
-    page: Page, base_url: str
+    page: Page, browser: Browser, base_url: str
 ) -> None:
+    with another_user(browser, base_url, "derby.health"):
+        pass  # Samuel must have signed in once to be found and added to the team
     child = Child("Imogen")
     sign_in(page, base_url, "derby.school", path="/families/find")  # axe: provider's form
     family_id, assessment_id = new_assessment(page, base_url, child)
@@ -314,6 +359,25 @@ def test_a_practitioner_assesses_a_family_then_plans_and_reviews_with_the_team(
 
     build_the_team_and_agree_the_plan(page, base_url, child)
     review_twice_and_read_the_trend(page, base_url, family_id, child)
+    with another_user(browser, base_url, "derby.health") as samuel:
+        a_team_member_is_told_and_updates_only_their_own_action(samuel, base_url)
+
+    # Hannah's caseload: the family, her part, the next review and her actions;
+    # filtering it swaps the list in place (htmx) and keeps the address.
+    page.goto(base_url + "/")
+    row = caseload_row(page, child)
+    expect(row).to_contain_text("Lead practitioner")
+    expect(row).to_contain_text("None in progress")  # the assessment is complete
+    expect(row).to_contain_text(day_text(date.today() + timedelta(days=42)))
+    expect(row).to_contain_text("2 open")
+    check_accessibility(page)
+    page.evaluate("() => { window.stillTheSamePage = true }")
+    page.get_by_label("Show").select_option(label="I am the lead practitioner")
+    page.wait_for_url(re.compile(r"[?&]show=lead"))
+    expect(page.get_by_role("status").filter(has_text="i am the lead practitioner")).to_be_visible()
+    expect(caseload_row(page, child)).to_contain_text("Lead practitioner")
+    assert page.evaluate("() => window.stillTheSamePage === true"), "the whole page reloaded"
+    check_accessibility(page)
 
 
 def test_a_section_saved_without_javascript_and_one_kept_through_a_session_time_out(
@@ -367,6 +431,19 @@ def test_a_section_saved_without_javascript_and_one_kept_through_a_session_time_
         page.url
         == f"{base_url}/families/{family_id}/assessments/{assessment_id}/sections/strengths"
     )
+
+    # Her caseload, without JavaScript: the assessment's due date and working days
+    # left, and the filter works with its "Apply" button.
+    page.goto(base_url + "/")
+    row = caseload_row(page, child)
+    expect(row).to_contain_text(re.compile(r"Due \d+ \w+ \d{4}"))
+    expect(row).to_contain_text(re.compile(r"working days? left|Due today"))
+    check_accessibility(page)
+    page.get_by_label("Show").select_option(label="I am the lead practitioner")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"\?show=lead&sort=due$"))
+    expect(caseload_row(page, child)).to_contain_text("Lead practitioner")
+    check_accessibility(page)
 
 
 def test_an_autosave_after_the_session_ended_signs_in_again_and_keeps_the_text(
