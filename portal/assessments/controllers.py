@@ -293,9 +293,7 @@ async def save_draft(
     """Autosave (htmx, debounced): keeps the user's typing as their draft."""
     if signed_in_user(request) is None:
         return await rescue.signed_out_post(request)
-    _, assessment, section, form = await read_section_post(
-        request, family_id, assessment_id, slug
-    )
+    _, assessment, section, form = await read_section_post(request, family_id, assessment_id, slug)
     if assessment["status"] != "in_progress":
         return see_other(path_of(family_id, assessment_id))
     answers = check(Form(form.values), BY_SLUG[slug], False, date.today())
