@@ -9,7 +9,7 @@ Messages never carry a child's details: only what happened and a link.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -55,7 +55,10 @@ async def notify_many(notes: list[Note]) -> int:
     violation would abort the caller's whole transaction, so the insert says
     ON CONFLICT DO NOTHING; on SQLite the IMMEDIATE transaction already holds
     the write lock, so checking first cannot race."""
-    by_key = {n.dedupe_key[:200]: n for n in notes}
+    # One line each: the message becomes an email's Subject header.
+    by_key = {
+        n.dedupe_key[:200]: replace(n, message=" ".join(n.message.split())[:300]) for n in notes
+    }
     if not by_key:
         return 0
     engine = Notification._meta.db
@@ -65,7 +68,7 @@ async def notify_many(notes: list[Note]) -> int:
             Notification(
                 recipient=n.recipient_id,
                 kind=n.kind,
-                message=n.message[:300],
+                message=n.message,
                 link=n.link[:300],
                 created_at=now,
                 dedupe_key=key,
@@ -102,7 +105,7 @@ async def notify_many(notes: list[Note]) -> int:
                     notification=notification_id,
                     to_address=addresses[by_key[key].recipient_id],
                     subject=f"Early Help Portal: {by_key[key].message}"[:200],
-                    body=by_key[key].message[:300],  # the worker adds the link to the portal
+                    body=by_key[key].message,  # the worker adds the link to the portal
                     status="pending",
                     next_attempt_at=now - timedelta(seconds=1),
                     message_id=f"<{notification_id}.{secrets.token_hex(8)}@{UNIQUE_PREFIX}>",

@@ -162,6 +162,13 @@ def test_mark_all_as_read_and_the_list_is_newest_first(portal: Portal) -> None:
     for n in range(3):
         portal.run(notify, me, "action_assigned", f"Message number {n}", "/families", f"t:{n}")
     assert not portal.run(notify, me, "action_assigned", "Again", "/families", "t:1")  # same event
+    portal.run(notify, me, "action_assigned", "Two\r\nBcc: lines", "/families", "t:lines")
+    assert notifications(portal)[-1]["message"] == "Two Bcc: lines"  # one line: it is a Subject
+    portal.run(
+        Notification.update({Notification.read_at: now_utc()})
+        .where(Notification.dedupe_key == "t:lines")
+        .run
+    )
     assert unread_in_header(portal.client.get("/").text) == "Notifications (3 unread)"
     page = portal.client.get("/notifications").text
     assert (
