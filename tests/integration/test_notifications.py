@@ -158,7 +158,6 @@ def test_a_lead_transfer_request_shows_in_the_header_and_list_and_opens_once_rea
 def test_mark_all_as_read_and_the_list_is_newest_first(portal: Portal) -> None:
     portal.sign_in("derby.school")
     me = user_id(portal, "hannah.ashworth")
-    other = user_id(portal, "hannah.ashworth")  # the only user so far
     for n in range(3):
         portal.run(notify, me, "action_assigned", f"Message number {n}", "/families", f"t:{n}")
     assert not portal.run(notify, me, "action_assigned", "Again", "/families", "t:1")  # same event
@@ -178,7 +177,7 @@ def test_mark_all_as_read_and_the_list_is_newest_first(portal: Portal) -> None:
     )
     assert post(portal, "/notifications/read", {}).status_code == 303
     assert unread_in_header(portal.client.get("/").text) == "Notifications"
-    assert all(n["read_at"] is not None for n in notifications(portal) if n["recipient"] == other)
+    assert all(n["read_at"] is not None for n in notifications(portal))
     assert "You have no notifications" not in portal.client.get("/notifications").text
     # Without a CSRF token nothing changes.
     refused = portal.client.post("/notifications/read", data={}, follow_redirects=False)
