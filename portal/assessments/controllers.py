@@ -297,6 +297,11 @@ async def save_draft(
     if assessment["status"] != "in_progress":
         return see_other(path_of(family_id, assessment_id))
     answers = check(Form(form.values), BY_SLUG[slug], False, date.today())
+    if answers == json.loads(section["content"] or "{}"):
+        # nothing unsaved (e.g. a late autosave of what "Save and continue" just saved)
+        if request.headers.get("hx-request"):
+            return Template("assessments/_draft_status.html", context={"saved_at": now_utc()})
+        return see_other(path_of(family_id, assessment_id, f"/sections/{slug}"))
     await service.save_draft(
         user_of(request),
         family_id,

@@ -29,3 +29,13 @@ document.addEventListener('htmx:configRequest', (event) => {
     event.detail.headers['X-CSRFToken'] = token
   }
 })
+
+// Once a form is submitted, its pending debounced autosave must not follow
+// the save (it would leave a stale draft behind).
+document.addEventListener('submit', (event) => {
+  if (event.target instanceof HTMLFormElement) event.target.dataset.submitted = 'true'
+})
+document.addEventListener('htmx:confirm', (event) => {
+  const elt = event.detail.elt
+  if (elt instanceof HTMLElement && elt.dataset.submitted) event.preventDefault()
+})

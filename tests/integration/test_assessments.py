@@ -165,6 +165,15 @@ def test_autosave_keeps_a_draft_without_touching_the_saved_section(portal: Porta
     discard = post(portal, url + "/discard", {})
     assert discard.status_code == 303
     assert portal.run(SectionDraft.count().run) == 0
+    # a late autosave of exactly what was just saved leaves no stale draft behind
+    assert save(portal, family_id, assessment_id, "strengths").status_code == 303
+    late = portal.client.post(
+        url + "/draft",
+        data={**section_form("strengths"), "base_version": "1"},
+        headers={"HX-Request": "true", "X-CSRFToken": portal.csrf_token()},
+    )
+    assert late.status_code == 200
+    assert portal.run(SectionDraft.count().run) == 0
 
 
 def test_two_practitioners_in_one_section_never_silently_lose_text(portal: Portal) -> None:
