@@ -352,10 +352,26 @@ def test_a_practitioner_assesses_a_family_then_plans_and_reviews_with_the_team(
     expect(page.get_by_text(wishes)).to_be_visible()
     check_accessibility(page)
 
+    # A later change makes version 2, and the history shows what changed.
+    page.goto(assessment_url)
+    page.get_by_role("button", name="Make changes (start version 2)").click()
+    open_section(page, "strengths")
+    field(page, STRENGTHS).fill("A loving home; Nan and Grandad help")
+    save_and_continue(page)
+    page.get_by_role("button", name="Complete the assessment").click()
+    expect(panel).to_contain_text("Version 2 is saved and can no longer be changed")
+    page.get_by_role("link", name="What changed between versions").click()
+    expect(
+        page.get_by_role("heading", level=1, name="What changed between versions")
+    ).to_be_visible()
+    changed = page.get_by_role("table", name="Changed since version 1")
+    expect(changed).to_contain_text("A loving home; Nan and Grandad help")
+    check_accessibility(page)
+
     # The family record shows the assessment completed.
     page.goto(f"{base_url}/families/{family_id}")
     row = page.get_by_role("row").filter(has=page.get_by_role("link", name=child.name))
-    expect(row).to_contain_text("Completed (version 1)")
+    expect(row).to_contain_text("Completed (version 2)")
 
     build_the_team_and_agree_the_plan(page, base_url, child)
     review_twice_and_read_the_trend(page, base_url, family_id, child)
