@@ -17,7 +17,7 @@ from portal.assessments import appendices, documents, rescue, service
 from portal.assessments.sections import BY_SLUG, SECTIONS, VULNERABILITY_FACTORS, check, readable
 from portal.auth.service import now_utc
 from portal.consent.service import ConsentRequired
-from portal.families.service import people_of
+from portal.families.service import child_choices, people_of
 from portal.web.forms import Form, new_form_key
 from portal.web.guards import signed_in_user
 from portal.web.handlers import family_for, see_other, user_of
@@ -42,14 +42,6 @@ def require_edit(access: FamilyAccess) -> None:
         raise PermissionDeniedException("Emergency access does not allow changes")
 
 
-async def children_of(family_id: int) -> list[tuple[str, str]]:
-    return [
-        (str(p.id), f"{p.given_names} {p.family_name}")
-        for p in await people_of(family_id)
-        if p.role == "child"
-    ]
-
-
 @get(BASE + "/new", name="new_assessment")
 async def new_assessment(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
     access = await family_for(request, family_id)
@@ -61,7 +53,7 @@ async def new_assessment(request: Request[Any, Any, Any], family_id: FromPath[in
 
 async def start_page(access: FamilyAccess, form: Form, status: int = 200) -> Template:
     family = access.family
-    children = await children_of(family.id)
+    children = await child_choices(family.id)
     if len(children) == 1 and not form.get("child"):
         form.values["child"] = children[0][0]
     return Template(
@@ -83,7 +75,7 @@ async def start_assessment(
     access = await family_for(request, family_id)
     require_edit(access)
     form = await Form.read(request)
-    children = await children_of(family_id)
+    children = await child_choices(family_id)
     child = form.choice("child", [c for c, _ in children], "Select the child the assessment is for")
     started_on = form.date("started_on", "the date the assessment started")
     if not form.ok or started_on is None:
@@ -111,11 +103,7 @@ async def overview_context(
     family = access.family
     assessment = await service.assessment_in(family, assessment_id)
     sections = await service.sections_of(assessment_id)
-    drafts = {
-        row["section"]
-        for row in sections
-        if await service.draft_of(row["id"], user_of(request).id) is not None
-    }
+    drafts = await service.sections_with_drafts(assessment_id, user_of(request).id)
     return {
         "family": family,
         "assessment": assessment,
@@ -125,7 +113,7 @@ async def overview_context(
         "can_edit": can_edit(access),
         "versions": await service.versions_of(assessment_id),
         "appendices": await appendices.listed(assessment_id),
-        "child": dict(await children_of(family.id)).get(str(assessment["child"]), ""),
+        "child": dict(await child_choices(family.id)).get(str(assessment["child"]), ""),
     }
 
 

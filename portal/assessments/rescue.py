@@ -24,7 +24,7 @@ from litestar.response import Redirect
 
 from portal.assessments import service
 from portal.assessments.sections import BY_SLUG, answers_from
-from portal.auth.service import CurrentUser
+from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families.tables import Family
 from portal.web.forms import Form
@@ -79,14 +79,7 @@ async def rescue_section_post(request: Request[Any, Any, Any]) -> str | None:
     )
     if row is None:
         return None
-    author = CurrentUser(
-        id=row.id,
-        display_name=row.display_name,
-        email=row.email,
-        organisation=row.organisation,
-        roles=frozenset(row.roles.split()),
-        identity_key=row.identity_key,
-    )
+    author = current_user_from(row)
     base = form.get("base_version")
     await service.save_draft(
         author,

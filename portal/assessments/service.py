@@ -156,6 +156,14 @@ async def draft_of(section_id: int, user_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+async def sections_with_drafts(assessment_id: int, user_id: int) -> set[str]:
+    """The sections where this user has unsaved typing (one query)."""
+    rows = await SectionDraft.select(SectionDraft.section.section.as_alias("slug")).where(
+        (SectionDraft.section.assessment == assessment_id) & (SectionDraft.author == user_id)
+    )
+    return {row["slug"] for row in rows}
+
+
 def require_editable(assessment: dict[str, Any]) -> None:
     if assessment["status"] != "in_progress":
         raise NotEditable()

@@ -13,6 +13,7 @@ from portal.access.service import FamilyAccess, relationship
 from portal.areas import SocialCareRoute
 from portal.consent.service import ConsentRequired
 from portal.escalation import service
+from portal.families.service import child_choices
 from portal.families.tables import Family
 from portal.plugins import call_for_area
 from portal.web.forms import Form, new_form_key
@@ -39,10 +40,7 @@ async def escalate_context(
     request: Request[Any, Any, Any], access: FamilyAccess, form: Form
 ) -> dict[str, Any]:
     family = access.family
-    children = [
-        (str(p.id), f"{p.given_names} {p.family_name}")
-        for p in await service.children_of(family.id)
-    ]
+    children = await child_choices(family.id)
     return {
         "family": family,
         "access": access,

@@ -26,8 +26,8 @@ from portal.closure import service as closure
 from portal.consent.service import SafeguardingOverride, require_referral_consent
 from portal.db import write_transaction
 from portal.escalation.tables import SocialCareReferral, StepDown
-from portal.families.service import once, person_in
-from portal.families.tables import Family, Person
+from portal.families.service import children_of, once, person_in
+from portal.families.tables import Family
 from portal.lead.tables import LeadSpell, LeadTransfer
 from portal.sharing import service as sharing
 from portal.taf.tables import TafMember
@@ -259,14 +259,6 @@ async def record_step_down(
             return int(row.id)
 
     return await once(StepDown, form_key, create)
-
-
-async def children_of(family_id: int) -> list[Person]:
-    return list(
-        await Person.objects()
-        .where((Person.family == family_id) & (Person.role == "child"))
-        .order_by(Person.id)
-    )
 
 
 async def referrals_of(family_id: int) -> list[dict[str, Any]]:

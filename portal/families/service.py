@@ -413,6 +413,19 @@ async def families_for(user: CurrentUser, limit: int = 50) -> list[dict[str, Any
     return await with_children(rows, lambda r: r["id"])
 
 
+async def children_of(family_id: int) -> list[Person]:
+    return list(
+        await Person.objects()
+        .where((Person.family == family_id) & (Person.role == "child"))
+        .order_by(Person.id)
+    )
+
+
+async def child_choices(family_id: int) -> list[tuple[str, str]]:
+    """The family's children as (id, name) choices for a form."""
+    return [(str(p.id), f"{p.given_names} {p.family_name}") for p in await children_of(family_id)]
+
+
 async def with_children(
     rows: list[dict[str, Any]], family_id: Callable[[dict[str, Any]], int]
 ) -> list[dict[str, Any]]:
