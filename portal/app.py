@@ -30,7 +30,7 @@ from portal.families.controllers import FAMILY_HANDLERS
 from portal.lead.controllers import LEAD_HANDLERS
 from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
-from portal.plugins import build_plugin_manager, call_per_area, enabled_areas
+from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
@@ -51,7 +51,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
     """Build the portal. ``area_plugins`` replaces the installed entry points (tests)."""
     plugin_manager = build_plugin_manager(settings.areas, area_plugins)
     engine = engine_from_url(settings.database_url)
-    bind_tables(engine, CORE_TABLES)
+    bind_tables(engine, [*CORE_TABLES, *area_tables(plugin_manager)])
     oidc = OidcClient(settings)
 
     @asynccontextmanager

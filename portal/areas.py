@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,37 @@ class FamilyArrival:
     from_area: str
     from_locality: str
     to_locality: str
+
+
+@dataclass(frozen=True)
+class AgendaOutcome:
+    """One decision a meeting can record for a case on its agenda.
+
+    ``detail_label`` names the text the chair must write (the reasons, which
+    services); ``allocates`` asks the chair to choose a practitioner from
+    ``allocation_team`` (a team key in the area; "" = anyone with an area role).
+    """
+
+    key: str
+    label: str
+    hint: str = ""
+    detail_label: str = "Reasons for the decision"
+    allocates: bool = False
+    allocation_team: str = ""
+
+
+@dataclass(frozen=True)
+class AgendaDecision:
+    """A case decided at a meeting, as the area plugin hears of it."""
+
+    item_id: int
+    meeting_id: int
+    series_key: str
+    family_id: int
+    kind: str  # the plugin's record type that put the case on the agenda
+    record_id: int
+    outcome: str
+    decision: str
+    decided_by: int  # user id of the chair
+    allocated_to: int | None = None
+    meeting_starts_at: datetime | None = None

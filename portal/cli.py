@@ -130,23 +130,30 @@ async def _check_config(settings: Settings) -> int:
 
 async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> int:
     """Create the demo practitioners' user records, so they can be found and
-    assigned before they first sign in. Sign-in refreshes them from the IdP."""
+    assigned before they first sign in (sign-in refreshes them from the IdP),
+    then the demo families, then each enabled area's own demo records."""
     from portal.auth.service import upsert_user
+    from portal.db import bind_tables, engine_from_url
+    from portal.demo import demo_users, load_demo_families
+    from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
+    from portal.tables import CORE_TABLES
 
-    await _bind_database(settings.database_url)
+    manager = build_plugin_manager(settings.areas)
+    bind_tables(engine_from_url(settings.database_url), [*CORE_TABLES, *area_tables(manager)])
     accounts = json.loads(accounts_file.read_text())
     for account in accounts:
         claims = {"iss": issuer, **account}
         await upsert_user(claims, settings, signing_in=False)
     print(f"Loaded {len(accounts)} fictional demo accounts.")
-    from portal.demo import load_demo_families
-    from portal.plugins import build_plugin_manager, enabled_areas
-
-    areas = enabled_areas(build_plugin_manager(settings.areas))
+    areas = enabled_areas(manager)
     added = await load_demo_families(
         issuer, {a.slug: [loc.slug for loc in a.localities] for a in areas}
     )
     print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
+    users = await demo_users(issuer)
+    for slug, loading in call_per_area(manager, "portal_demo_data", users=users):
+        made = await loading if loading is not None else 0
+        print(f"Loaded {made} {slug} demo record(s).")
     return 0
 
 

@@ -18,7 +18,16 @@ import pluggy
 if TYPE_CHECKING:
     from litestar.types import ControllerRouterHandler
 
-    from portal.areas import AreaDescription, FamilyArrival, NavigationItem, SocialCareRoute
+    from collections.abc import Awaitable, Mapping
+
+    from portal.areas import (
+        AgendaDecision,
+        AgendaOutcome,
+        AreaDescription,
+        FamilyArrival,
+        NavigationItem,
+        SocialCareRoute,
+    )
     from portal.auth.service import CurrentUser
 
 PROJECT_NAME = "portal"
@@ -58,3 +67,26 @@ def portal_family_arrived(arrival: FamilyArrival) -> None:
 def portal_social_care_route(area: str) -> SocialCareRoute | None:
     """Return where to refer significant harm to Children's Social Care (family's area plugin only)."""
     raise NotImplementedError
+
+
+@hookspec
+def portal_database_app() -> str:
+    """Return the dotted path of the area's Piccolo app module (its tables and migrations)."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
+    """Return a coroutine loading the area's demo records (users by email local part); it returns how many."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
+    """Return the decisions a meeting of this series can record for a case (family's area plugin only)."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
+    """React to a case decided at a meeting, inside the decision's transaction (area plugin only)."""

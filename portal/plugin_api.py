@@ -1,8 +1,16 @@
-"""The only module area plugins import from the core."""
+"""The only module area plugins import from the core.
+
+Plugins reach core behaviour through the service modules re-exported here
+(``queues``, ``meetings``, ``notify`` ...), never by importing core packages
+themselves: this file is the list of what the core promises to keep stable.
+"""
 
 import pluggy
 
+from portal.access.service import FamilyAccess
 from portal.areas import (
+    AgendaDecision,
+    AgendaOutcome,
     AreaDescription,
     Contact,
     FamilyArrival,
@@ -10,20 +18,53 @@ from portal.areas import (
     NavigationItem,
     SocialCareRoute,
 )
-from portal.auth.service import CurrentUser
+from portal.assessments import service as assessments
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.consent import service as consent
+from portal.db import write_transaction
+from portal.families import service as families
+from portal.families.service import StaleVersion
 from portal.hookspecs import PROJECT_NAME
+from portal.lead import service as lead
+from portal.meetings import service as meetings
+from portal.notify import service as notify
+from portal.queues import service as queues
+from portal.web.forms import Form, new_form_key
 from portal.web.guards import require_role
+from portal.web.handlers import family_for, see_other, user_of
+from portal.workdays import service as workdays
 
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 __all__ = [
+    "AgendaDecision",
+    "AgendaOutcome",
     "AreaDescription",
     "Contact",
     "CurrentUser",
+    "FamilyAccess",
     "FamilyArrival",
+    "Form",
     "Locality",
     "NavigationItem",
     "SocialCareRoute",
+    "StaleVersion",
+    "assessments",
+    "audit",
+    "consent",
+    "families",
+    "family_for",
     "hookimpl",
+    "lead",
+    "meetings",
+    "new_form_key",
+    "notify",
+    "now_utc",
+    "queues",
     "require_role",
+    "see_other",
+    "user_of",
+    "workdays",
+    "write_transaction",
 ]

@@ -5,6 +5,7 @@ page, route or menu item."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+import importlib
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
@@ -71,3 +72,23 @@ def enabled_areas(manager: pluggy.PluginManager) -> list[AreaDescription]:
     """The enabled areas, in PORTAL_AREAS order (pluggy calls plugins in reverse)."""
     by_slug = {area.slug: area for area in manager.hook.portal_describe_area()}
     return [by_slug[name] for name, _ in manager.list_name_plugin() if name in by_slug]
+
+
+def database_apps(manager: pluggy.PluginManager) -> list[str]:
+    """Dotted paths of the areas' own Piccolo apps (tables and migrations)."""
+    return [path for _, path in call_per_area(manager, "portal_database_app") if path]
+
+
+def area_tables(manager: pluggy.PluginManager) -> list[type[Any]]:
+    """The areas' own tables, to bind to the app's engine beside the core's."""
+    tables: list[type[Any]] = []
+    for path in database_apps(manager):
+        tables.extend(importlib.import_module(path).APP_CONFIG.table_classes)
+    return tables
+
+
+def installed_database_apps() -> list[str]:
+    """Every installed area's Piccolo app: `portal migrate` creates their tables
+    whether or not the area is enabled, so enabling it later needs no migration."""
+    installed = installed_area_plugins()
+    return database_apps(build_plugin_manager(tuple(installed), installed))

@@ -15,7 +15,9 @@ from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
+from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.notify.tables import Notification, OutboxEmail
+from portal.queues.tables import QueueEntry, TeamMember
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import (
     FamilyGoal,
@@ -63,4 +65,10 @@ CORE_TABLES = (
     Closure,
     Notification,
     OutboxEmail,
+    QueueEntry,
+    TeamMember,
+    MeetingSeries,
+    Meeting,
+    AgendaItem,
+    MeetingAttendance,
 )

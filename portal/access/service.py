@@ -26,6 +26,7 @@ from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.lead.tables import LeadTransfer
 from portal.plugins import enabled_areas
+from portal.queues import service as queues
 from portal.taf.tables import TafMember
 
 BREAK_GLASS_HOURS = 8  # one working day
@@ -38,6 +39,7 @@ REASONS = {
     "taf": "You are in the Team Around the Family",
     "proposed_lead": "You have been asked to become the lead practitioner",
     "area_manager": "You are an area manager",
+    "queue": "A request for this family is with a team you work in",
     "break_glass": "Emergency access (break-glass)",
 }
 
@@ -114,6 +116,8 @@ async def relationship(user: CurrentUser, family: Family) -> str | None:
         & (LeadTransfer.status == "pending")
     ):
         return "proposed_lead"
+    if await queues.holds(user, family.id, family.area):
+        return "queue"
     if await active_break_glass(user, family.id):
         return "break_glass"
     return None

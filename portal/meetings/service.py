@@ -1,0 +1,430 @@
+"""Weekly meetings of an area team, their agendas and one decision per case.
+
+A series is a weekly slot (weekday and time in UK local time). Meetings exist
+as rows only once something is placed on them, so the schedule can change
+without leaving empty meetings behind. The area plugin names the decisions a
+series can make (``portal_agenda_outcomes``) and reacts to each one
+(``portal_agenda_decided``) inside the decision's own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.engine.postgres import PostgresEngine
+
+from portal.areas import AgendaDecision, AgendaOutcome
+from portal.audit import service as audit
+from portal.auth.service import CurrentUser, now_utc
+from portal.db import write_transaction
+from portal.families.service import StaleVersion, versioned_update
+from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
+from portal.queues import service as queues
+
+UK = ZoneInfo("Europe/London")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SERIES_LOCK_BASE = 7_000_000_000  # advisory-lock namespace, apart from the TAF's
+
+OnDecided = Callable[[AgendaDecision], Awaitable[None] | None]
+
+
+class NotOnAgenda(LookupError):
+    """The item is not on this meeting's agenda (or the meeting is another area's)."""
+
+
+# Series -------------------------------------------------------------------
+
+
+async def ensure_series(
+    area: str,
+    key: str,
+    title: str,
+    *,
+    weekday: int = 1,
+    start_time: str = "10:00",
+    location: str = "",
+    chair_roles: tuple[str, ...] = (),
+    team: str = "",
+) -> int:
+    """The series with this key, created with these settings if it is new.
+
+    ``key`` is unique across areas, so start it with the area slug."""
+    if not key.startswith(f"{area}:"):
+        raise ValueError("a series key starts with its area's slug")
+    existing = await MeetingSeries.select(MeetingSeries.id).where(MeetingSeries.key == key)
+    if existing:
+        return int(existing[0]["id"])
+    series = MeetingSeries(
+        area=area,
+        key=key,
+        title=title,
+        weekday=weekday,
+        start_time=start_time,
+        location=location,
+        chair_roles=" ".join(chair_roles),
+        team=team,
+    )
+    await series.save()
+    return int(series.id)
+
+
+async def series_by_key(key: str) -> dict[str, Any] | None:
+    rows = await MeetingSeries.select().where(MeetingSeries.key == key)
+    return rows[0] if rows else None
+
+
+async def series_in(area: str) -> list[dict[str, Any]]:
+    return await MeetingSeries.select().where(MeetingSeries.area == area).order_by(MeetingSeries.title)
+
+
+def schedule_problems(weekday: str, start_time: str) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if weekday not in {str(i) for i in range(7)}:
+        problems["weekday"] = "Select the day of the week the meeting is held"
+    try:
+        time.fromisoformat(start_time)
+        if len(start_time) != 5:
+            raise ValueError
+    except ValueError:
+        problems["start_time"] = "Enter the start time as hours and minutes, like 10:00"
+    return problems
+
+
+async def reschedule(
+    actor: CurrentUser, series_id: int, version: int, weekday: int, start_time: str, location: str
+) -> None:
+    """Change a series' weekly slot; meetings already holding cases keep their time."""
+    async with write_transaction(MeetingSeries._meta.db):
+        saved = await versioned_update(
+            MeetingSeries,
+            series_id,
+            version,
+            {"weekday": weekday, "start_time": start_time, "location": location},
+        )
+        if not saved:
+            raise StaleVersion()
+        await audit.record(
+            "meeting_series_changed",
+            "ok",
+            actor=actor,
+            record_type="meeting_series",
+            record_id=series_id,
+            weekday=weekday,
+            start_time=start_time,
+        )
+
+
+def next_slots(series: dict[str, Any], after: datetime, count: int = 4) -> list[datetime]:
+    """The series' next ``count`` start times after ``after`` (UTC), in UTC."""
+    local = after.astimezone(UK)
+    start = time.fromisoformat(series["start_time"])
+    day: date = local.date()
+    slots: list[datetime] = []
+    while len(slots) < count:
+        if day.weekday() == series["weekday"]:
+            at = datetime.combine(day, start, tzinfo=UK)
+            if at > local:
+                slots.append(at.astimezone(UTC))
+        day += timedelta(days=1)
+    return slots
+
+
+def can_chair(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> bool:
+    roles = series["chair_roles"].split()
+    if not roles or series["area"] not in user.areas:
+        return False
+    return user.has_role(*roles) and (not series["team"] or series["team"] in teams)
+
+
+# Meetings and agendas -------------------------------------------------------
+
+
+async def _lock_series(series_id: int) -> None:
+    """Serialise placing cases on one series (two clerks, one new meeting row)."""
+    if isinstance(MeetingSeries._meta.db, PostgresEngine):
+        await MeetingSeries.raw("SELECT pg_advisory_xact_lock({})", SERIES_LOCK_BASE + series_id)
+
+
+async def meeting_at(series_id: int, starts_at: datetime) -> int:
+    """The series' meeting at this time, created if this is its first case."""
+    async with write_transaction(Meeting._meta.db):
+        await _lock_series(series_id)
+        rows = await Meeting.select(Meeting.id).where(
+            (Meeting.series == series_id) & (Meeting.starts_at == starts_at)
+        )
+        if rows:
+            return int(rows[0]["id"])
+        meeting = Meeting(series=series_id, starts_at=starts_at)
+        await meeting.save()
+        return int(meeting.id)
+
+
+async def place_on_agenda(
+    actor: CurrentUser | None,
+    meeting_id: int,
+    *,
+    family_id: int,
+    kind: str,
+    record_id: int,
+    summary: str,
+    queue_entry: int | None = None,
+) -> int:
+    """Put a case on a meeting's agenda (once: placing it again returns the item)."""
+    async with write_transaction(AgendaItem._meta.db):
+        existing = await AgendaItem.select(AgendaItem.id).where(
+            (AgendaItem.meeting == meeting_id)
+            & (AgendaItem.kind == kind)
+            & (AgendaItem.record_id == record_id)
+        )
+        if existing:
+            return int(existing[0]["id"])
+        count = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
+        item = AgendaItem(
+            meeting=meeting_id,
+            family=family_id,
+            queue_entry=queue_entry,
+            kind=kind,
+            record_id=record_id,
+            summary=summary[:300],
+            position=count + 1,
+            added_by=actor.id if actor else None,
+            added_at=now_utc(),
+        )
+        await item.save()
+        await audit.record(
+            "agenda_item_added",
+            "ok",
+            actor=actor,
+            actor_label="" if actor else "portal",
+            record_type="agenda_item",
+            record_id=item.id,
+            family_id=family_id,
+            meeting_id=meeting_id,
+        )
+    return int(item.id)
+
+
+async def meeting_in(area: str, meeting_id: int) -> dict[str, Any]:
+    """The meeting with its series' details, if it is this area's."""
+    rows = await Meeting.select(
+        Meeting.all_columns(),
+        Meeting.series.key.as_alias("series_key"),
+        Meeting.series.title.as_alias("title"),
+        Meeting.series.area.as_alias("area"),
+        Meeting.series.location.as_alias("location"),
+        Meeting.series.chair_roles.as_alias("chair_roles"),
+        Meeting.series.team.as_alias("team"),
+        Meeting.chaired_by.display_name.as_alias("chair_name"),
+    ).where(Meeting.id == meeting_id)
+    if not rows or rows[0]["area"] != area:
+        raise NotOnAgenda()
+    return rows[0]
+
+
+async def meetings_of_series(series_id: int, *, since: datetime) -> list[dict[str, Any]]:
+    return await (
+        Meeting.select()
+        .where((Meeting.series == series_id) & (Meeting.starts_at >= since))
+        .order_by(Meeting.starts_at)
+    )
+
+
+async def agenda(meeting_id: int) -> list[dict[str, Any]]:
+    return await (
+        AgendaItem.select(
+            AgendaItem.all_columns(),
+            AgendaItem.allocated_to.display_name.as_alias("allocated_name"),
+            AgendaItem.decided_by.display_name.as_alias("decided_by_name"),
+        )
+        .where(AgendaItem.meeting == meeting_id)
+        .order_by(AgendaItem.position)
+    )
+
+
+async def item_in(meeting_id: int, item_id: int) -> dict[str, Any]:
+    rows = await AgendaItem.select().where(
+        (AgendaItem.id == item_id) & (AgendaItem.meeting == meeting_id)
+    )
+    if not rows:
+        raise NotOnAgenda()
+    return rows[0]
+
+
+async def placement_of(kind: str, record_id: int) -> dict[str, Any] | None:
+    """Where a plugin's record sits: its latest agenda item and that meeting's time."""
+    rows = await (
+        AgendaItem.select(
+            AgendaItem.all_columns(),
+            AgendaItem.meeting.starts_at.as_alias("starts_at"),
+            AgendaItem.meeting.series.title.as_alias("title"),
+        )
+        .where((AgendaItem.kind == kind) & (AgendaItem.record_id == record_id))
+        .order_by(AgendaItem.id, ascending=False)
+        .limit(1)
+    )
+    return rows[0] if rows else None
+
+
+async def remove_from_agenda(actor: CurrentUser, meeting_id: int, item_id: int) -> None:
+    """Take an undecided case off the agenda (e.g. to move it to another week)."""
+    async with write_transaction(AgendaItem._meta.db):
+        item = await item_in(meeting_id, item_id)
+        if item["outcome"]:
+            raise ValueError("A decided case stays in the minutes")
+        await AgendaItem.delete().where(AgendaItem.id == item_id)
+        await audit.record(
+            "agenda_item_removed",
+            "ok",
+            actor=actor,
+            record_type="agenda_item",
+            record_id=item_id,
+            family_id=item["family"],
+            meeting_id=meeting_id,
+        )
+
+
+async def attendance(meeting_id: int) -> list[dict[str, Any]]:
+    return await (
+        MeetingAttendance.select()
+        .where(MeetingAttendance.meeting == meeting_id)
+        .order_by(MeetingAttendance.name)
+    )
+
+
+async def record_attendee(
+    actor: CurrentUser,
+    meeting_id: int,
+    *,
+    name: str,
+    organisation: str = "",
+    present: bool = True,
+    user_id: int | None = None,
+) -> int:
+    async with write_transaction(MeetingAttendance._meta.db):
+        row = MeetingAttendance(
+            meeting=meeting_id,
+            user=user_id,
+            name=name[:200],
+            organisation=organisation[:200],
+            present=present,
+        )
+        await row.save()
+        await audit.record(
+            "meeting_attendance_recorded",
+            "ok",
+            actor=actor,
+            record_type="meeting",
+            record_id=meeting_id,
+        )
+    return int(row.id)
+
+
+async def remove_attendee(actor: CurrentUser, meeting_id: int, attendee_id: int) -> None:
+    async with write_transaction(MeetingAttendance._meta.db):
+        await MeetingAttendance.delete().where(
+            (MeetingAttendance.id == attendee_id) & (MeetingAttendance.meeting == meeting_id)
+        )
+        await audit.record(
+            "meeting_attendance_removed",
+            "ok",
+            actor=actor,
+            record_type="meeting",
+            record_id=meeting_id,
+        )
+
+
+def decision_problems(
+    outcome: AgendaOutcome | None, decision: str, allocated_to: int | None
+) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if outcome is None:
+        problems["outcome"] = "Select the meeting's decision"
+        return problems
+    if not decision.strip():
+        problems["decision"] = f"Enter the {outcome.detail_label.lower()}"
+    if outcome.allocates and allocated_to is None:
+        problems["allocated_to"] = "Select who the case is allocated to"
+    return problems
+
+
+async def decide(
+    actor: CurrentUser,
+    meeting: dict[str, Any],
+    item_id: int,
+    version: int,
+    outcome: AgendaOutcome,
+    decision: str,
+    *,
+    allocated_to: int | None = None,
+    on_decided: OnDecided | None = None,
+) -> None:
+    """Minute one decision for a case; the plugin's reaction runs in the same
+    transaction, so a decision is never recorded without its consequences."""
+    async with write_transaction(AgendaItem._meta.db):
+        item = await item_in(meeting["id"], item_id)
+        saved = await versioned_update(
+            AgendaItem,
+            item_id,
+            version,
+            {
+                "outcome": outcome.key,
+                "outcome_label": outcome.label,
+                "decision": decision.strip(),
+                "allocated_to": allocated_to if outcome.allocates else None,
+                "allocated_team": outcome.allocation_team if outcome.allocates else "",
+                "decided_by": actor.id,
+                "decided_at": now_utc(),
+            },
+        )
+        if not saved:
+            raise StaleVersion()
+        await audit.record(
+            "agenda_decision_recorded",
+            "ok",
+            actor=actor,
+            record_type="agenda_item",
+            record_id=item_id,
+            family_id=item["family"],
+            outcome=outcome.key,
+        )
+        if item["queue_entry"]:
+            await queues.close(item["queue_entry"], actor=actor)
+        if on_decided is not None:
+            reaction = on_decided(
+                AgendaDecision(
+                    item_id=item_id,
+                    meeting_id=meeting["id"],
+                    series_key=meeting["series_key"],
+                    family_id=item["family"],
+                    kind=item["kind"],
+                    record_id=item["record_id"],
+                    outcome=outcome.key,
+                    decision=decision.strip(),
+                    decided_by=actor.id,
+                    allocated_to=allocated_to if outcome.allocates else None,
+                    meeting_starts_at=meeting["starts_at"],
+                )
+            )
+            if reaction is not None:
+                await reaction
+
+
+async def close_meeting(
+    actor: CurrentUser, meeting: dict[str, Any], version: int, notes: str
+) -> None:
+    """Mark the meeting held, with its general minutes; decided cases stay decided."""
+    async with write_transaction(Meeting._meta.db):
+        saved = await versioned_update(
+            Meeting,
+            meeting["id"],
+            version,
+            {"status": "held", "notes": notes.strip(), "chaired_by": actor.id, "held_at": now_utc()},
+        )
+        if not saved:
+            raise StaleVersion()
+        await audit.record(
+            "meeting_held", "ok", actor=actor, record_type="meeting", record_id=meeting["id"]
+        )

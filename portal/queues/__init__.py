@@ -1,0 +1,2 @@
+"""Area work queues and teams: how an area's staff reach the families their
+inboxes hold (DESIGN.md: "an area role whose queue holds it")."""
