@@ -103,3 +103,17 @@ class AgendaDecision:
     decided_by: int  # user id of the chair
     allocated_to: int | None = None
     meeting_starts_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AreaTeam:
+    """A team area managers post people to: a locality SPA inbox, a MAT, an Early Help Team.
+
+    ``key`` is the plugin's (e.g. "mat:north"); ``member_roles`` lists what a
+    member can be recorded as doing in it (e.g. the MAT disciplines), empty for free text.
+    """
+
+    key: str
+    name: str
+    description: str = ""
+    member_roles: tuple[str, ...] = ()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         AgendaDecision,
         AgendaOutcome,
         AreaDescription,
+        AreaTeam,
         FamilyArrival,
         NavigationItem,
         SocialCareRoute,
@@ -90,3 +91,9 @@ def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
 @hookspec
 def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
     """React to a case decided at a meeting, inside the decision's transaction (area plugin only)."""
+
+
+@hookspec
+def portal_area_teams() -> Sequence[AreaTeam]:
+    """Return the area's teams (SPA inboxes, MATs, Early Help Teams) that area managers staff."""
+    raise NotImplementedError
