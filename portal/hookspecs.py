@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from litestar.types import ControllerRouterHandler
-
     from collections.abc import Awaitable, Mapping
+
+    from litestar.types import ControllerRouterHandler
 
     from portal.areas import (
         AgendaDecision,

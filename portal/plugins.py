@@ -4,8 +4,8 @@ page, route or menu item."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import importlib
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any

@@ -77,7 +77,9 @@ async def series_by_key(key: str) -> dict[str, Any] | None:
 
 
 async def series_in(area: str) -> list[dict[str, Any]]:
-    return await MeetingSeries.select().where(MeetingSeries.area == area).order_by(MeetingSeries.title)
+    return (
+        await MeetingSeries.select().where(MeetingSeries.area == area).order_by(MeetingSeries.title)
+    )
 
 
 def schedule_problems(weekday: str, start_time: str) -> dict[str, str]:
@@ -105,7 +107,7 @@ async def reschedule(
             {"weekday": weekday, "start_time": start_time, "location": location},
         )
         if not saved:
-            raise StaleVersion()
+            raise StaleVersion(await MeetingSeries.objects().get(MeetingSeries.id == series_id))
         await audit.record(
             "meeting_series_changed",
             "ok",
@@ -210,7 +212,7 @@ async def place_on_agenda(
 async def meeting_in(area: str, meeting_id: int) -> dict[str, Any]:
     """The meeting with its series' details, if it is this area's."""
     rows = await Meeting.select(
-        Meeting.all_columns(),
+        *Meeting.all_columns(),
         Meeting.series.key.as_alias("series_key"),
         Meeting.series.title.as_alias("title"),
         Meeting.series.area.as_alias("area"),
@@ -235,7 +237,7 @@ async def meetings_of_series(series_id: int, *, since: datetime) -> list[dict[st
 async def agenda(meeting_id: int) -> list[dict[str, Any]]:
     return await (
         AgendaItem.select(
-            AgendaItem.all_columns(),
+            *AgendaItem.all_columns(),
             AgendaItem.allocated_to.display_name.as_alias("allocated_name"),
             AgendaItem.decided_by.display_name.as_alias("decided_by_name"),
         )
@@ -257,9 +259,9 @@ async def placement_of(kind: str, record_id: int) -> dict[str, Any] | None:
     """Where a plugin's record sits: its latest agenda item and that meeting's time."""
     rows = await (
         AgendaItem.select(
-            AgendaItem.all_columns(),
+            *AgendaItem.all_columns(),
             AgendaItem.meeting.starts_at.as_alias("starts_at"),
-            AgendaItem.meeting.series.title.as_alias("title"),
+            AgendaItem.meeting._.series._.title.as_alias("title"),
         )
         .where((AgendaItem.kind == kind) & (AgendaItem.record_id == record_id))
         .order_by(AgendaItem.id, ascending=False)
@@ -380,7 +382,7 @@ async def decide(
             },
         )
         if not saved:
-            raise StaleVersion()
+            raise StaleVersion(await item_in(meeting["id"], item_id))
         await audit.record(
             "agenda_decision_recorded",
             "ok",
@@ -388,7 +390,7 @@ async def decide(
             record_type="agenda_item",
             record_id=item_id,
             family_id=item["family"],
-            outcome=outcome.key,
+            decision_outcome=outcome.key,
         )
         if item["queue_entry"]:
             await queues.close(item["queue_entry"], actor=actor)
@@ -421,10 +423,15 @@ async def close_meeting(
             Meeting,
             meeting["id"],
             version,
-            {"status": "held", "notes": notes.strip(), "chaired_by": actor.id, "held_at": now_utc()},
+            {
+                "status": "held",
+                "notes": notes.strip(),
+                "chaired_by": actor.id,
+                "held_at": now_utc(),
+            },
         )
         if not saved:
-            raise StaleVersion()
+            raise StaleVersion(await Meeting.objects().get(Meeting.id == meeting["id"]))
         await audit.record(
             "meeting_held", "ok", actor=actor, record_type="meeting", record_id=meeting["id"]
         )

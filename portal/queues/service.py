@@ -85,9 +85,7 @@ async def close_for_record(kind: str, record_id: int, *, actor: CurrentUser | No
 
 async def teams_of(user_id: int, area: str) -> set[str]:
     rows = await TeamMember.select(TeamMember.team).where(
-        (TeamMember.user == user_id)
-        & (TeamMember.area == area)
-        & TeamMember.removed_at.is_null()
+        (TeamMember.user == user_id) & (TeamMember.area == area) & TeamMember.removed_at.is_null()
     )
     return {row["team"] for row in rows}
 
@@ -122,9 +120,7 @@ async def open_entries(area: str, queue: str) -> list[dict[str, Any]]:
     return await (
         QueueEntry.select()
         .where(
-            (QueueEntry.area == area)
-            & (QueueEntry.queue == queue)
-            & QueueEntry.closed_at.is_null()
+            (QueueEntry.area == area) & (QueueEntry.queue == queue) & QueueEntry.closed_at.is_null()
         )
         .order_by(QueueEntry.opened_at)
     )
@@ -145,9 +141,7 @@ async def team_members(area: str, team: str) -> list[dict[str, Any]]:
             TeamMember.user.email.as_alias("email"),
         )
         .where(
-            (TeamMember.area == area)
-            & (TeamMember.team == team)
-            & TeamMember.removed_at.is_null()
+            (TeamMember.area == area) & (TeamMember.team == team) & TeamMember.removed_at.is_null()
         )
         .order_by(TeamMember.user.display_name)
     )
@@ -195,11 +189,15 @@ async def add_team_member(
 
 async def remove_team_member(actor: CurrentUser, area: str, member_id: int) -> None:
     async with write_transaction(TeamMember._meta.db):
-        updated = await TeamMember.update({TeamMember.removed_at: now_utc()}).where(
-            (TeamMember.id == member_id)
-            & (TeamMember.area == area)
-            & TeamMember.removed_at.is_null()
-        ).returning(TeamMember.team)
+        updated = (
+            await TeamMember.update({TeamMember.removed_at: now_utc()})
+            .where(
+                (TeamMember.id == member_id)
+                & (TeamMember.area == area)
+                & TeamMember.removed_at.is_null()
+            )
+            .returning(TeamMember.team)
+        )
         if updated:
             await audit.record(
                 "team_member_removed",
