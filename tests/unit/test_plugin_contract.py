@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from types import SimpleNamespace
 
@@ -9,7 +10,14 @@ import pytest
 
 from portal import hookspecs
 from portal.plugin_api import hookimpl
-from portal.plugins import build_plugin_manager, enabled_areas, installed_area_plugins
+from portal.plugins import (
+    area_tables,
+    build_plugin_manager,
+    database_apps,
+    enabled_areas,
+    installed_area_plugins,
+    installed_database_apps,
+)
 from portal.settings import ConfigError
 from tests.support import testshire
 
@@ -75,3 +83,35 @@ def test_derby_and_derbyshire_describe_their_real_structure() -> None:
         "South Derbyshire",
     ]
     assert areas["derbyshire"].advice_line.name == "Starting Point Consultation and Advice Service"
+
+
+def _area_with_tables() -> SimpleNamespace:
+    @hookimpl
+    def portal_database_app() -> str:
+        return "tests.support.area_app"
+
+    return SimpleNamespace(
+        portal_describe_area=testshire.portal_describe_area,
+        portal_database_app=portal_database_app,
+    )
+
+
+def test_an_enabled_areas_tables_are_bound_with_the_core() -> None:
+    from tests.support.area_app import AreaNote
+
+    manager = build_plugin_manager(("testshire",), {"testshire": _area_with_tables()})
+    assert database_apps(manager) == ["tests.support.area_app"]
+    assert area_tables(manager) == [AreaNote]
+
+
+def test_a_disabled_areas_tables_are_not_bound() -> None:
+    installed = {"testshire": _area_with_tables(), "derby": installed_area_plugins()["derby"]}
+    manager = build_plugin_manager(("derby",), installed)
+    assert "tests.support.area_app" not in database_apps(manager)
+
+
+def test_every_installed_areas_migrations_run_after_the_cores() -> None:
+    for path in installed_database_apps():
+        config = importlib.import_module(path).APP_CONFIG
+        assert "portal.piccolo_app" in config.migration_dependencies, path
+        assert config.app_name != "portal"
