@@ -22,10 +22,12 @@ from portal.areas import (
 from portal.assessments import service as assessments
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
+from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
 from portal.consent import service as consent
 from portal.db import write_transaction
 from portal.families import service as families
 from portal.families.service import StaleVersion
+from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
 from portal.lead import service as lead
 from portal.meetings import service as meetings
@@ -45,11 +47,14 @@ __all__ = [
     "AreaTeam",
     "Contact",
     "CurrentUser",
+    "Family",
     "FamilyAccess",
     "FamilyArrival",
     "Form",
     "Locality",
     "NavigationItem",
+    "Person",
+    "PortalUser",
     "SocialCareRoute",
     "StaleVersion",
     "assessments",
