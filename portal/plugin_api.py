@@ -22,13 +22,11 @@ from portal.areas import (
 from portal.assessments import service as assessments
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, current_user_from, now_utc
-from portal.auth.tables import PortalUser  # plugin tables' foreign keys and name look-ups
 from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
 from portal.consent import service as consent
 from portal.db import write_transaction
 from portal.families import service as families
 from portal.families.service import StaleVersion
-from portal.families.tables import Family  # plugin tables' foreign keys
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
 from portal.lead import service as lead
@@ -51,12 +49,10 @@ __all__ = [
     "CurrentUser",
     "Family",
     "FamilyAccess",
-    "Family",
     "FamilyArrival",
     "Form",
     "Locality",
     "NavigationItem",
-    "PortalUser",
     "Person",
     "PortalUser",
     "SocialCareRoute",
