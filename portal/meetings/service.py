@@ -21,12 +21,14 @@ from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
 from portal.families.service import StaleVersion, versioned_update
+from portal.families.tables import Family
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.queues import service as queues
 
 UK = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SERIES_LOCK_BASE = 7_000_000_000  # advisory-lock namespace, apart from the TAF's
+AGENDA_QUEUE_KIND = "agenda_item"  # queue entries that let a meeting's chairs open a case
 
 OnDecided = Callable[[AgendaDecision], Awaitable[None] | None]
 
@@ -174,8 +176,18 @@ async def place_on_agenda(
     summary: str,
     queue_entry: int | None = None,
 ) -> int:
-    """Put a case on a meeting's agenda (once: placing it again returns the item)."""
+    """Put a case on a meeting's agenda (once: placing it again returns the item).
+
+    The meeting's chairs (its series' chair roles, within its team if it has
+    one) may open the family's record while the case waits for a decision:
+    an open queue entry ("agenda_item", item id) grants it, and ``decide``
+    or taking the case off the agenda closes it."""
     async with write_transaction(AgendaItem._meta.db):
+        series = await _series_of_meeting(meeting_id)
+        await _lock_series(series["id"])
+        family = await Family.select(Family.area).where(Family.id == family_id).first()
+        if family is None or family["area"] != series["area"]:
+            raise ValueError("a case goes on a meeting of its own area")
         existing = await AgendaItem.select(AgendaItem.id).where(
             (AgendaItem.meeting == meeting_id)
             & (AgendaItem.kind == kind)
@@ -206,11 +218,35 @@ async def place_on_agenda(
             family_id=family_id,
             meeting_id=meeting_id,
         )
+        chair_roles = tuple(series["chair_roles"].split())
+        if chair_roles or series["team"]:
+            await queues.place(
+                family_id,
+                series["area"],
+                f"meeting:{meeting_id}",
+                kind=AGENDA_QUEUE_KIND,
+                record_id=int(item.id),
+                roles=chair_roles,
+                team=series["team"],
+                actor=actor,
+            )
     return int(item.id)
 
 
-async def meeting_in(area: str, meeting_id: int) -> dict[str, Any]:
-    """The meeting with its series' details, if it is this area's."""
+async def _series_of_meeting(meeting_id: int) -> dict[str, Any]:
+    meeting = await Meeting.select(Meeting.series).where(Meeting.id == meeting_id).first()
+    series = (
+        await MeetingSeries.select().where(MeetingSeries.id == meeting["series"]).first()
+        if meeting
+        else None
+    )
+    if series is None:
+        raise NotOnAgenda()
+    return series
+
+
+async def meeting_by_id(meeting_id: int) -> dict[str, Any] | None:
+    """The meeting with its series' details (callers check the area and role)."""
     rows = await Meeting.select(
         *Meeting.all_columns(),
         Meeting.series.key.as_alias("series_key"),
@@ -221,9 +257,29 @@ async def meeting_in(area: str, meeting_id: int) -> dict[str, Any]:
         Meeting.series.team.as_alias("team"),
         Meeting.chaired_by.display_name.as_alias("chair_name"),
     ).where(Meeting.id == meeting_id)
-    if not rows or rows[0]["area"] != area:
+    return rows[0] if rows else None
+
+
+async def meeting_in(area: str, meeting_id: int) -> dict[str, Any]:
+    """The meeting with its series' details, if it is this area's."""
+    meeting = await meeting_by_id(meeting_id)
+    if meeting is None or meeting["area"] != area:
         raise NotOnAgenda()
-    return rows[0]
+    return meeting
+
+
+async def cases_per_meeting(meeting_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each meeting: (cases on its agenda, of which decided)."""
+    counts: dict[int, tuple[int, int]] = {}
+    if not meeting_ids:
+        return counts
+    rows = await AgendaItem.select(AgendaItem.meeting, AgendaItem.outcome).where(
+        AgendaItem.meeting.is_in(meeting_ids)
+    )
+    for row in rows:
+        total, decided = counts.get(row["meeting"], (0, 0))
+        counts[row["meeting"]] = (total + 1, decided + (1 if row["outcome"] else 0))
+    return counts
 
 
 async def meetings_of_series(series_id: int, *, since: datetime) -> list[dict[str, Any]]:
@@ -276,6 +332,7 @@ async def remove_from_agenda(actor: CurrentUser, meeting_id: int, item_id: int) 
         item = await item_in(meeting_id, item_id)
         if item["outcome"]:
             raise ValueError("A decided case stays in the minutes")
+        await queues.close_for_record(AGENDA_QUEUE_KIND, item_id, actor=actor)
         await AgendaItem.delete().where(AgendaItem.id == item_id)
         await audit.record(
             "agenda_item_removed",
@@ -305,7 +362,24 @@ async def record_attendee(
     present: bool = True,
     user_id: int | None = None,
 ) -> int:
+    """Add someone to the meeting's attendance (once: the same person again is
+    the same row, with their present/apologies updated)."""
     async with write_transaction(MeetingAttendance._meta.db):
+        same = (
+            MeetingAttendance.user == user_id
+            if user_id is not None
+            else MeetingAttendance.user.is_null()
+            & (MeetingAttendance.name == name[:200])
+            & (MeetingAttendance.organisation == organisation[:200])
+        )
+        existing = await MeetingAttendance.select(MeetingAttendance.id).where(
+            (MeetingAttendance.meeting == meeting_id) & same
+        )
+        if existing:
+            await MeetingAttendance.update({MeetingAttendance.present: present}).where(
+                MeetingAttendance.id == existing[0]["id"]
+            )
+            return int(existing[0]["id"])
         row = MeetingAttendance(
             meeting=meeting_id,
             user=user_id,
@@ -367,6 +441,8 @@ async def decide(
     transaction, so a decision is never recorded without its consequences."""
     async with write_transaction(AgendaItem._meta.db):
         item = await item_in(meeting["id"], item_id)
+        if item["outcome"]:  # one decision per case: a plugin reacts to it once
+            raise StaleVersion(item)
         saved = await versioned_update(
             AgendaItem,
             item_id,
@@ -394,6 +470,7 @@ async def decide(
         )
         if item["queue_entry"]:
             await queues.close(item["queue_entry"], actor=actor)
+        await queues.close_for_record(AGENDA_QUEUE_KIND, item_id, actor=actor)
         if on_decided is not None:
             reaction = on_decided(
                 AgendaDecision(
@@ -417,19 +494,15 @@ async def decide(
 async def close_meeting(
     actor: CurrentUser, meeting: dict[str, Any], version: int, notes: str
 ) -> None:
-    """Mark the meeting held, with its general minutes; decided cases stay decided."""
+    """Mark the meeting held, with its general minutes; decided cases stay decided.
+
+    Once held, saving again changes only the notes (who chaired it and when
+    it was marked held stay as first recorded)."""
+    changes: dict[str, Any] = {"notes": notes.strip()}
+    if meeting["status"] != "held":
+        changes.update({"status": "held", "chaired_by": actor.id, "held_at": now_utc()})
     async with write_transaction(Meeting._meta.db):
-        saved = await versioned_update(
-            Meeting,
-            meeting["id"],
-            version,
-            {
-                "status": "held",
-                "notes": notes.strip(),
-                "chaired_by": actor.id,
-                "held_at": now_utc(),
-            },
-        )
+        saved = await versioned_update(Meeting, meeting["id"], version, changes)
         if not saved:
             raise StaleVersion(await Meeting.objects().get(Meeting.id == meeting["id"]))
         await audit.record(
