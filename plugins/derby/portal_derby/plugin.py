@@ -46,5 +46,10 @@ def portal_template_directories() -> Sequence[Path]:
 
 
 @hookimpl
+def portal_database_app() -> str:
+    return "portal_derby.piccolo_app"
+
+
+@hookimpl
 def portal_social_care_route(area: str) -> SocialCareRoute | None:
     return SOCIAL_CARE_ROUTE
