@@ -55,3 +55,8 @@ def portal_template_directories() -> Sequence[Path]:
 @hookimpl
 def portal_social_care_route(area: str) -> SocialCareRoute | None:
     return SOCIAL_CARE_ROUTE
+
+
+@hookimpl
+def portal_database_app() -> str:
+    return "portal_derbyshire.piccolo_app"
