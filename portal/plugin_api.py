@@ -23,8 +23,10 @@ from portal.assessments import service as assessments
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, current_user_from, now_utc
 from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
+from portal.closure import service as closure
 from portal.consent import service as consent
 from portal.db import write_transaction
+from portal.escalation import service as escalation
 from portal.families import service as families
 from portal.families.service import StaleVersion
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
@@ -59,8 +61,10 @@ __all__ = [
     "StaleVersion",
     "assessments",
     "audit",
+    "closure",
     "consent",
     "current_user_from",
+    "escalation",
     "families",
     "family_for",
     "hookimpl",
