@@ -1,28 +1,25 @@
-"""Derby's area plugin: MAT / VCM routing (pages arrive with the Derby issue)."""
+"""Derby's area plugin: the Pre-Assessment, the Professional Consultation Line,
+and requests to the weekly locality Vulnerable Children's Meeting (VCM)
+through the SPA clerks and The Lighthouse, allocated to Multi-Agency Teams."""
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litestar import get
-from litestar.response import Template
-
 from portal.plugin_api import (
+    AgendaDecision,
+    AgendaOutcome,
     AreaDescription,
+    AreaTeam,
     CurrentUser,
     NavigationItem,
     SocialCareRoute,
     hookimpl,
-    require_role,
 )
+from portal_derby import controllers, demo, service
 from portal_derby.area import DERBY, SOCIAL_CARE_ROUTE
 
-DERBY_ROLES = ("derby.practitioner", "derby.spa_clerk", "derby.vcm_chair", "derby.area_manager")
-
-
-@get("/", name="derby_about", guards=[require_role(*DERBY_ROLES)])
-async def about() -> Template:
-    return Template("derby/about.html", context={"area": DERBY})
+DERBY_ROLES = controllers.DERBY_ROLES
 
 
 @hookimpl
@@ -32,12 +29,19 @@ def portal_describe_area() -> AreaDescription:
 
 @hookimpl
 def portal_route_handlers() -> Sequence[Any]:
-    return [about]
+    return controllers.HANDLERS
 
 
 @hookimpl
 def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
-    return [NavigationItem("Derby", "/derby/")] if user.has_role(*DERBY_ROLES) else []
+    items = []
+    if user.has_role(*DERBY_ROLES):
+        items.append(NavigationItem("Derby", "/derby/"))
+    if user.has_role(controllers.CLERK):
+        items.append(NavigationItem("SPA inbox", "/derby/inbox"))
+    if user.has_role(controllers.CHAIR):
+        items.append(NavigationItem("VCM meetings", "/derby/meetings"))
+    return items
 
 
 @hookimpl
@@ -53,3 +57,23 @@ def portal_database_app() -> str:
 @hookimpl
 def portal_social_care_route(area: str) -> SocialCareRoute | None:
     return SOCIAL_CARE_ROUTE
+
+
+@hookimpl
+def portal_area_teams() -> Sequence[AreaTeam]:
+    return service.area_teams()
+
+
+@hookimpl
+def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
+    return service.agenda_outcomes(series_key)
+
+
+@hookimpl
+def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
+    return service.on_decided(decision)
+
+
+@hookimpl
+def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
+    return demo.load(users)
