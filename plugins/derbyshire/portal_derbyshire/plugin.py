@@ -1,33 +1,36 @@
-"""Derbyshire's area plugin: Starting Point routing (pages arrive with the Derbyshire issue)."""
+"""Derbyshire's area plugin: Starting Point, the 24-hour screening of each
+Initial Contact, and allocation at the district Vulnerable Children's Meetings."""
 
-from collections.abc import Sequence
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litestar import get
-from litestar.response import Template
-
 from portal.plugin_api import (
+    AgendaDecision,
+    AgendaOutcome,
     AreaDescription,
+    AreaTeam,
     CurrentUser,
     NavigationItem,
     SocialCareRoute,
     hookimpl,
-    require_role,
+    now_utc,
 )
+from portal_derbyshire import service
 from portal_derbyshire.area import DERBYSHIRE, SOCIAL_CARE_ROUTE
+from portal_derbyshire.controllers import DERBYSHIRE_ROLES, HANDLERS
 
-DERBYSHIRE_ROLES = (
-    "derbyshire.practitioner",
-    "derbyshire.starting_point",
-    "derbyshire.senior_practitioner",
-    "derbyshire.area_manager",
+EHT_MEMBER_ROLES = (
+    "Lead practitioner",
+    "Children's practitioner",
+    "Education welfare officer",
+    "Youth worker",
+    "Crime prevention officer",
+    "Children's centre worker",
+    "Careers adviser",
 )
-
-
-@get("/", name="derbyshire_about", guards=[require_role(*DERBYSHIRE_ROLES)])
-async def about() -> Template:
-    return Template("derbyshire/about.html", context={"area": DERBYSHIRE})
 
 
 @hookimpl
@@ -37,14 +40,23 @@ def portal_describe_area() -> AreaDescription:
 
 @hookimpl
 def portal_route_handlers() -> Sequence[Any]:
-    return [about]
+    return HANDLERS
 
 
 @hookimpl
 def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
-    return (
-        [NavigationItem("Derbyshire", "/derbyshire/")] if user.has_role(*DERBYSHIRE_ROLES) else []
-    )
+    if not user.has_role(*DERBYSHIRE_ROLES):
+        return []
+    items = [NavigationItem("Derbyshire", "/derbyshire/")]
+    if user.has_role(*service.SP_ROLES):
+        items.append(NavigationItem("Starting Point queue", "/derbyshire/starting-point"))
+    if user.has_role(service.PRACTITIONER):
+        items.append(NavigationItem("My requests", "/derbyshire/requests"))
+    if user.has_role(service.PRACTITIONER, service.ADVISOR):
+        items.append(NavigationItem("My cases", "/derbyshire/cases"))
+    if user.has_role(*service.SP_ROLES, service.MANAGER):
+        items.append(NavigationItem("24-hour report", "/derbyshire/reports/timeliness"))
+    return items
 
 
 @hookimpl
@@ -60,3 +72,54 @@ def portal_social_care_route(area: str) -> SocialCareRoute | None:
 @hookimpl
 def portal_database_app() -> str:
     return "portal_derbyshire.piccolo_app"
+
+
+@hookimpl
+def portal_area_teams() -> Sequence[AreaTeam]:
+    return [
+        AreaTeam(
+            key=service.eht_team(slug),
+            name=f"{name} Early Help Team",
+            description=(
+                f"Lead Practitioners allocated cases at the {name} Vulnerable Children's Meeting."
+            ),
+            member_roles=EHT_MEMBER_ROLES,
+        )
+        for slug, name in service.DISTRICT_NAMES.items()
+    ]
+
+
+@hookimpl
+def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
+    return [
+        AgendaOutcome(
+            key=key,
+            label=label,
+            hint=hint,
+            allocates=allocates,
+            allocation_team=team,
+        )
+        for key, label, hint, allocates, team in service.vcm_outcomes(series_key)
+    ]
+
+
+@hookimpl
+def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
+    if decision.kind != service.KIND:
+        return None
+    return service.vcm_decided(
+        decision.record_id,
+        decision.outcome,
+        decision.decision,
+        decision.decided_by,
+        decision.allocated_to,
+        decision.item_id,
+        now_utc(),
+    )
+
+
+@hookimpl
+def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
+    from portal_derbyshire.demo import load_demo
+
+    return load_demo(users)

@@ -38,7 +38,9 @@ class StartingPointRequest(Table, tablename="derbyshire_sp_request"):
     # the Initial Contact: the 24-hour screening clock starts when it is created
     initial_contact_at = Timestamptz(null=True, default=None)
     # the Senior Practitioner's screening decision
-    screening_outcome = Varchar(length=30, default="")  # vcm / advisor / no_further_action / social_care
+    screening_outcome = Varchar(
+        length=30, default=""
+    )  # vcm / advisor / no_further_action / social_care
     screening_reasons = Text(default="")
     screened_by = ForeignKey(references=PortalUser, null=True, default=None)
     screened_at = Timestamptz(null=True, default=None)
