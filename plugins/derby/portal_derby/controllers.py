@@ -574,11 +574,19 @@ async def inbox(request: Req) -> Template:
 
 
 async def clerk_submission(request: Req, submission_id: int) -> tuple[dict[str, Any], Any]:
+    """A request in one of this clerk's inboxes, and its family while it waits
+    there (None once it has left the inbox: the clerk's access went with it)."""
     row = await service.submission(submission_id)
     if not await service.clerk_may_work(user_of(request), row):
         raise NotFoundException()
+    if row["status"] != "with_clerk":
+        return row, None
     family = (await derby_family(request, row["family"])).family
     return row, family
+
+
+def gone(row: dict[str, Any], status_code: int) -> Template:
+    return page("stale.html", status_code, row=row, back="/derby/inbox")
 
 
 async def clerk_context(row: dict[str, Any], family: Any, **extra: Any) -> dict[str, Any]:
@@ -602,6 +610,8 @@ async def clerk_context(row: dict[str, Any], family: Any, **extra: Any) -> dict[
 @get("/inbox/{submission_id:int}", name="derby_inbox_item", guards=[clerks_only])
 async def inbox_item(request: Req, submission_id: FromPath[int]) -> Template:
     row, family = await clerk_submission(request, submission_id)
+    if family is None:
+        return gone(row, 200)
     return page("inbox_item.html", **await clerk_context(row, family))
 
 
@@ -609,6 +619,8 @@ async def inbox_item(request: Req, submission_id: FromPath[int]) -> Template:
 async def place(request: Req, submission_id: FromPath[int]) -> Template | Redirect:
     user = user_of(request)
     row, family = await clerk_submission(request, submission_id)
+    if family is None:
+        return gone(row, 409)
     form = await Form.read(request)
     chosen = form.get("starts_at")
     starts_at: datetime | None = None
@@ -634,6 +646,8 @@ async def place(request: Req, submission_id: FromPath[int]) -> Template | Redire
 async def return_submission(request: Req, submission_id: FromPath[int]) -> Template | Redirect:
     user = user_of(request)
     row, family = await clerk_submission(request, submission_id)
+    if family is None:
+        return gone(row, 409)
     form = await Form.read(request)
     reason = form.text(
         "reason", "Enter why you are returning the request", max_length=5000, label="Reason"

@@ -29,10 +29,12 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
         return made
     practitioners = [u for u in users.values() if u.has_role("derby.practitioner")]
     candidates: list[tuple[CurrentUser, Family, int]] = []
+    seen: set[int] = set()
     for user in practitioners:
         for row in await families.families_for(user):
-            if row["area"] != service.AREA or row["lead_practitioner"] != user.id:
+            if row["area"] != service.AREA or row["id"] in seen:
                 continue
+            seen.add(row["id"])
             family = await Family.objects().get(Family.id == row["id"])
             if family is None:
                 continue

@@ -812,16 +812,6 @@ async def place_on_meeting(
         await DerbyVcmSubmission.update({DerbyVcmSubmission.agenda_item_id: item_id}).where(
             DerbyVcmSubmission.id == row["id"]
         )
-        # The chairs may open the family's record while the case is on an agenda.
-        await queues.place(
-            row["family"],
-            AREA,
-            f"vcm:{row['locality']}",
-            kind=SUBMISSION,
-            record_id=row["id"],
-            roles=("derby.vcm_chair",),
-            actor=user,
-        )
         await audit.record(
             "derby_vcm_placed",
             "success",
