@@ -28,9 +28,12 @@ from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.families.controllers import FAMILY_HANDLERS
 from portal.lead.controllers import LEAD_HANDLERS
+from portal.meetings.controllers import HANDLERS as MEETING_HANDLERS
+from portal.meetings.nav import MeetingsNavMiddleware, shows_meetings
 from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
 from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
+from portal.queues.controllers import HANDLERS as TEAM_HANDLERS
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
@@ -86,8 +89,11 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         items = []
         if user is not None and user.areas & area_slugs:
             items.append(NavigationItem("Families", "/families"))
+            if shows_meetings(ctx):
+                items.append(NavigationItem("Meetings", "/meetings"))
             if any(is_area_manager(user, area) for area in user.areas & area_slugs):
                 items.append(NavigationItem("Emergency access", "/access/break-glass"))
+                items.append(NavigationItem("Teams", "/teams"))
         if user is not None and user.has_role(ADMIN):
             items.append(NavigationItem("Users", "/admin/users"))
             items.append(NavigationItem("Bank holidays", "/admin/bank-holidays"))
@@ -122,6 +128,8 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
                     *TAF_HANDLERS,
                     *ESCALATION_HANDLERS,
                     *CLOSURE_HANDLERS,
+                    *MEETING_HANDLERS,
+                    *TEAM_HANDLERS,
                 ],
                 guards=[require_area_role],
             ),
@@ -134,7 +142,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             ),
         ],
         guards=[require_sign_in],
-        middleware=[SessionMiddleware(settings), UnreadCountMiddleware()],
+        middleware=[SessionMiddleware(settings), UnreadCountMiddleware(), MeetingsNavMiddleware()],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],
         exception_handlers={NoRelationship: no_relationship, **EXCEPTION_HANDLERS},  # type: ignore[dict-item]

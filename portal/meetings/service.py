@@ -508,3 +508,44 @@ async def close_meeting(
         await audit.record(
             "meeting_held", "ok", actor=actor, record_type="meeting", record_id=meeting["id"]
         )
+
+
+# Who sees which meetings ---------------------------------------------------
+
+
+def when_label(at: datetime) -> str:
+    """A meeting's start in UK time: "Tuesday 3 March 2026 at 10:00"."""
+    local = at.astimezone(UK)
+    return f"{WEEKDAYS[local.weekday()]} {local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def may_open(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> bool:
+    """A meeting's agenda is open to its chairs and to its area's managers."""
+    if series["area"] not in user.areas:
+        return False
+    return can_chair(user, series, teams) or user.has_role(f"{series['area']}.area_manager")
+
+
+def follows(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> bool:
+    """Whether a series belongs on this user's meetings page: they chair it,
+    are in its team, or manage its area."""
+    return may_open(user, series, teams) or bool(series["team"] and series["team"] in teams)
+
+
+async def chairs_or_manages(user: CurrentUser, areas: frozenset[str]) -> bool:
+    """Whether this user opens any meeting's agenda in these areas (the menu's
+    "Meetings" item): a manager of one of them, or a chair of one of their series."""
+    if any(user.has_role(f"{area}.area_manager") for area in areas):
+        return True
+    if not areas:
+        return False
+    rows = await MeetingSeries.select(
+        MeetingSeries.area, MeetingSeries.chair_roles, MeetingSeries.team
+    ).where(MeetingSeries.area.is_in(list(areas)))
+    candidates = [r for r in rows if user.has_role(*r["chair_roles"].split())]
+    if any(not r["team"] for r in candidates):
+        return True
+    for row in candidates:
+        if row["team"] in await queues.teams_of(user.id, row["area"]):
+            return True
+    return False

@@ -187,15 +187,19 @@ async def add_team_member(
     return int(member.id)
 
 
-async def remove_team_member(actor: CurrentUser, area: str, member_id: int) -> None:
+async def remove_team_member(
+    actor: CurrentUser, area: str, member_id: int, *, team: str | None = None
+) -> None:
+    """End a posting (kept, with when it ended); ``team`` narrows it to one team."""
+    where = (
+        (TeamMember.id == member_id) & (TeamMember.area == area) & TeamMember.removed_at.is_null()
+    )
+    if team is not None:
+        where &= TeamMember.team == team
     async with write_transaction(TeamMember._meta.db):
         updated = (
             await TeamMember.update({TeamMember.removed_at: now_utc()})
-            .where(
-                (TeamMember.id == member_id)
-                & (TeamMember.area == area)
-                & TeamMember.removed_at.is_null()
-            )
+            .where(where)
             .returning(TeamMember.team)
         )
         if updated:
