@@ -400,9 +400,15 @@ async def record_attendee(
 
 async def remove_attendee(actor: CurrentUser, meeting_id: int, attendee_id: int) -> None:
     async with write_transaction(MeetingAttendance._meta.db):
-        await MeetingAttendance.delete().where(
-            (MeetingAttendance.id == attendee_id) & (MeetingAttendance.meeting == meeting_id)
+        removed = (
+            await MeetingAttendance.delete()
+            .where(
+                (MeetingAttendance.id == attendee_id) & (MeetingAttendance.meeting == meeting_id)
+            )
+            .returning(MeetingAttendance.id)
         )
+        if not removed:  # already removed (a double click), or another meeting's
+            return
         await audit.record(
             "meeting_attendance_removed",
             "ok",

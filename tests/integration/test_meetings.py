@@ -440,7 +440,11 @@ def test_attendance_is_added_once_and_removed(area: Portal) -> None:
     assert "Sent apologies" in agenda and "Homestart" in agenda
     removed = post(area, f"/meetings/{meeting_id}/attendance/{rows[1]['id']}/remove", {})
     assert removed.status_code == 303
+    again = post(area, f"/meetings/{meeting_id}/attendance/{rows[1]['id']}/remove", {})
+    assert again.status_code == 303  # a double click
     assert area.run(MeetingAttendance.count().run) == 1
+    removals = AuditEvent.count().where(AuditEvent.action == "meeting_attendance_removed")
+    assert area.run(removals.run) == 1
 
 
 def test_someone_from_another_area_cannot_be_added_as_an_attendee(area: Portal) -> None:
