@@ -156,6 +156,7 @@ def test_low_level_support_needs_consent_and_reaches_the_mat(derby: Portal) -> N
     entry = derby.run(
         QueueEntry.select().where(QueueEntry.kind == "derby_support_request").first().run
     )
+    assert entry is not None
     assert entry["team"] == "mat:north" and entry["closed_at"] is None
     assert "A place in the MAT&#39;s morning routine group" in derby.client.get(url).text
 

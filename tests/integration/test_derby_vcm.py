@@ -181,6 +181,7 @@ def test_submit_place_decide_and_allocate_end_to_end(derby: Portal) -> None:
     row = submission_row(derby, submission_id)
     assert row["inbox"] == "spa:north" and row["status"] == "with_clerk"
     entry = derby.run(QueueEntry.select().where(QueueEntry.id == row["queue_entry_id"]).first().run)
+    assert entry is not None
     assert entry["roles"] == "derby.spa_clerk" and entry["team"] == "spa:north"
     consents = derby.run(ConsentRecord.select().where(ConsentRecord.purpose == "sharing").run)
     assert [c["agencies"] for c in consents] == ["Derby Vulnerable Children's Meeting"]
@@ -203,6 +204,7 @@ def test_submit_place_decide_and_allocate_end_to_end(derby: Portal) -> None:
     assert derby.client.get(f"/families/{family_id}").status_code == 200  # via the inbox
     meeting_id, starts_at = place(derby, submission_id)
     meeting = derby.run(Meeting.select().where(Meeting.id == meeting_id).first().run)
+    assert meeting is not None
     assert meeting["starts_at"] == starts_at
     assert starts_at > datetime.now(UTC)
     local = starts_at.astimezone(ZoneInfo("Europe/London"))
@@ -233,6 +235,7 @@ def test_submit_place_decide_and_allocate_end_to_end(derby: Portal) -> None:
     allocation = derby.run(
         QueueEntry.select().where(QueueEntry.id == row["allocation_entry_id"]).first().run
     )
+    assert allocation is not None
     assert allocation["assigned_to"] == ids["priya.chandran"] and allocation["closed_at"] is None
     submitter_notes = [n["link"] for n in notifications_for(derby, ids["hannah.ashworth"])]
     assert submitter_notes.count(f"/derby/submissions/{submission_id}") == 2  # placed, decided
@@ -324,6 +327,7 @@ def test_a_child_with_a_significant_disability_goes_to_the_lighthouse(derby: Por
         .first()
         .run
     )
+    assert series is not None
     assert series["key"] == "derby:vcm:north"  # the family's locality VCM
 
 
