@@ -20,7 +20,7 @@ from portal_derbyshire.tables import Consultation, StartingPointRequest
 from portal.assessments.tables import AssessmentVersion
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
-from portal.families.tables import Person
+from portal.families.tables import Family, Person
 from portal.lead.tables import LeadTransfer
 from portal.meetings.tables import AgendaItem, MeetingSeries
 from portal.notify.tables import Notification
@@ -152,6 +152,12 @@ def safeguarding_request(portal: Portal) -> tuple[int, int]:
     return family_id, request_id
 
 
+def one(portal: Portal, query: Any) -> dict[str, Any]:
+    row = portal.run(query.first().run)
+    assert row is not None
+    return dict(row)
+
+
 def row_of(portal: Portal, request_id: int) -> dict[str, Any]:
     row = portal.run(
         StartingPointRequest.select().where(StartingPointRequest.id == request_id).first().run
@@ -221,7 +227,7 @@ def test_a_referral_with_an_eha_and_consent_reaches_starting_points_queue(
     assert (row["assessment"], row["assessment_version"]) == (assessment_id, version_id)
     assert row["consent_basis"] == "consent" and row["status"] == "with_starting_point"
     assert row["submitted_at"] == T0 and row["district"] == "erewash"
-    entry = portal.run(QueueEntry.select().where(QueueEntry.record_id == request_id).first().run)
+    entry = one(portal, QueueEntry.select().where(QueueEntry.record_id == request_id))
     assert entry["queue"] == "starting_point" and entry["closed_at"] is None
     assert set(entry["roles"].split()) == {
         "derbyshire.starting_point",
@@ -303,7 +309,7 @@ def test_advice_or_a_redirection_closes_the_request_and_tells_the_referrer(
     assert row["status"] == ("advised" if outcome == "advice" else "redirected")
     assert row["referrer_told_at"] == T0 + timedelta(hours=3)
     assert row["initial_contact_at"] is None
-    entry = portal.run(QueueEntry.select().where(QueueEntry.record_id == request_id).first().run)
+    entry = one(portal, QueueEntry.select().where(QueueEntry.record_id == request_id))
     assert entry["closed_at"] is not None  # Starting Point's access through the queue ends
     assert portal.client.get(f"/families/{family_id}").status_code == 403
     assert (
@@ -329,6 +335,31 @@ def test_a_stale_triage_is_a_conflict(portal: Portal, clock: Clock) -> None:
     )
     assert response.status_code == 409
     assert row_of(portal, request_id)["status"] == "with_starting_point"
+
+
+def test_a_family_led_in_an_early_help_team_needs_an_initial_contact(
+    portal: Portal, clock: Clock
+) -> None:
+    family_id, request_id = safeguarding_request(portal)
+    as_user(portal, "derbyshire.eht")
+    rachel = user_id(portal, "rachel.oduya")
+    portal.run(add_to_team, rachel)
+    as_user(portal, "derbyshire.school")
+    assert post(portal, f"/families/{family_id}/lead/take", {}).status_code == 303
+    # Tom leads (not in an Early Help Team): Starting Point may advise; now Rachel leads.
+    portal.run(make_lead, family_id, rachel)
+    as_user(portal, "derbyshire.sp")
+    page = portal.client.get(f"/derbyshire/requests/{request_id}").text
+    assert "Rachel Oduya, the family's Lead Practitioner, works in an Early Help Team" in page
+    refused = triage(portal, request_id, "advice", detail="Advice.")
+    assert refused.status_code == 422
+    assert "create an Initial Contact for screening" in refused.text
+    assert row_of(portal, request_id)["status"] == "with_starting_point"
+    assert triage(portal, request_id, "initial_contact").status_code == 303
+
+
+async def make_lead(family_id: int, uid: int) -> None:
+    await Family.update({Family.lead_practitioner: uid}).where(Family.id == family_id)
 
 
 # The 24-hour clock -------------------------------------------------------------------------------
@@ -405,6 +436,8 @@ def test_screening_decisions_tell_the_referrer_within_the_standard(
     clock.advance(hours=5)
     extra = {"advisor": str(gareth)} if outcome == "advisor" else {}
     assert screen(portal, request_id, outcome, **extra).status_code == 303
+    again = screen(portal, request_id, outcome, version="1", **extra)  # a double click
+    assert again.status_code == 303
     row = row_of(portal, request_id)
     assert row["status"] == status and row["screening_outcome"] == outcome
     assert row["screened_at"] == T0 + timedelta(hours=5)
@@ -445,16 +478,16 @@ def test_allocation_at_the_locality_vcm_through_the_core_agenda(
     assert screen(portal, request_id, "vcm").status_code == 303
     row = row_of(portal, request_id)
     assert row["status"] == "at_vcm" and row["referrer_told_at"] == T0 + timedelta(hours=2)
-    series = portal.run(
-        MeetingSeries.select().where(MeetingSeries.key == "derbyshire:vcm:erewash").first().run
+    series = one(
+        portal, MeetingSeries.select().where(MeetingSeries.key == "derbyshire:vcm:erewash")
     )
     assert series["title"] == "Erewash Vulnerable Children's Meeting"
     assert series["chair_roles"] == "derbyshire.vcm_chair"
-    item = portal.run(
-        AgendaItem.select(AgendaItem.all_columns(), AgendaItem.meeting.starts_at.as_alias("at"))
-        .where((AgendaItem.kind == "sp_request") & (AgendaItem.record_id == request_id))
-        .first()
-        .run
+    item = one(
+        portal,
+        AgendaItem.select(
+            *AgendaItem.all_columns(), AgendaItem.meeting.starts_at.as_alias("at")
+        ).where((AgendaItem.kind == "sp_request") & (AgendaItem.record_id == request_id)),
     )
     assert item["at"] > T0 and item["at"].astimezone(UTC).weekday() == series["weekday"]
     page = portal.client.get(f"/derbyshire/requests/{request_id}").text
@@ -487,7 +520,7 @@ def test_allocation_at_the_locality_vcm_through_the_core_agenda(
     row = row_of(portal, request_id)
     assert row["status"] == "allocated" and row["allocated_to"] == rachel
     assert row["referrer_told_at"] == T0 + timedelta(hours=2)  # the first time they were told
-    transfer = portal.run(LeadTransfer.select().where(LeadTransfer.family == family_id).first().run)
+    transfer = one(portal, LeadTransfer.select().where(LeadTransfer.family == family_id))
     assert transfer["to_practitioner"] == rachel and transfer["status"] == "pending"
     assert [n["kind"] for n in notes_for(portal, tom)] == ["starting_point_outcome"] * 2
     assert {n["kind"] for n in notes_for(portal, rachel)} == {
@@ -544,11 +577,14 @@ def test_the_weekly_report_counts_the_24_hour_standards(portal: Portal, clock: C
     week47 = re.search(r'id="week-2026-47">(.*?)</tr>', report.text, re.S)
     week48 = re.search(r'id="week-2026-48">(.*?)</tr>', report.text, re.S)
     assert week47 and week48
-    cells = lambda html: re.findall(r'numeric">([^<]*)</td>', html)  # noqa: E731
-    assert cells(week47[1]) == ["2", "1", "50%", "2", "1", "50%"]
-    assert cells(week48[1]) == ["0", "0", "None", "1", "1", "100%"]
+    assert numeric_cells(week47[1]) == ["2", "1", "50%", "2", "1", "50%"]
+    assert numeric_cells(week48[1]) == ["0", "0", "None", "1", "1", "100%"]
     as_user(portal, "derbyshire.school")
     assert portal.client.get("/derbyshire/reports/timeliness").status_code == 403
+
+
+def numeric_cells(html: str) -> list[str]:
+    return re.findall(r'numeric">([^<]*)</td>', html)
 
 
 # Consultations -------------------------------------------------------------------------------------

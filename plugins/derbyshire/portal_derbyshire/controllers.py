@@ -362,6 +362,7 @@ async def request_context(
         if row["initial_contact_at"]
         else None,
         "assessment_number": None,
+        "eht_lead": await service.eht_lead(row["family"]) if can_triage else "",
     }
     if row["assessment"] and row["assessment_version"]:
         versions = await assessments.versions_of(row["assessment"])
@@ -411,11 +412,16 @@ async def triage(request: Request[Any, Any, Any], request_id: FromPath[int]) -> 
     except StaleVersion:
         return conflict(row)
     except service.RequestError as error:
+        current = await service.request_row(request_id) or row
+        if current["status"] != "with_starting_point":
+            if current["triaged_by"] == user.id and current["triage_outcome"] == outcome:
+                return see_other(f"/derbyshire/requests/{request_id}")  # a double click
+            return conflict(current)
         form.error("outcome", str(error))
         return Template(
             "derbyshire/request.html",
             context=await request_context(request, row, triage_form=form),
-            status_code=409,
+            status_code=422,
         )
     return see_other(f"/derbyshire/requests/{request_id}")
 
@@ -452,11 +458,16 @@ async def screen(request: Request[Any, Any, Any], request_id: FromPath[int]) -> 
     except StaleVersion:
         return conflict(row)
     except service.RequestError as error:
+        current = await service.request_row(request_id) or row
+        if current["status"] != "initial_contact":
+            if current["screened_by"] == user.id and current["screening_outcome"] == outcome:
+                return see_other(f"/derbyshire/requests/{request_id}")  # a double click
+            return conflict(current)
         form.error("outcome", str(error))
         return Template(
             "derbyshire/request.html",
             context=await request_context(request, row, screening_form=form),
-            status_code=409,
+            status_code=422,
         )
     return see_other(f"/derbyshire/requests/{request_id}")
 

@@ -300,6 +300,19 @@ async def _save(row: dict[str, Any], version: int, values: dict[str, Any]) -> di
     return fresh
 
 
+async def eht_lead(family_id: int) -> str:
+    """The name of the family's lead practitioner if they work in a district
+    Early Help Team ("" if not): then Starting Point may not just advise."""
+    family = await Family.objects().get(Family.id == family_id)
+    if family is None or family.lead_practitioner is None:
+        return ""
+    teams = await queues.teams_of(family.lead_practitioner, AREA)
+    if not any(team.startswith("eht:") for team in teams):
+        return ""
+    person = await PortalUser.objects().get(PortalUser.id == family.lead_practitioner)
+    return person.display_name if person else ""
+
+
 # Triage ----------------------------------------------------------------------------
 
 
@@ -320,6 +333,11 @@ async def triage(
             raise RequestError("This request does not exist")
         if row["status"] != "with_starting_point":
             raise RequestError("This request has already been triaged")
+        if outcome != "initial_contact" and await eht_lead(row["family"]):
+            raise RequestError(
+                "The family's Lead Practitioner is in an Early Help Team: "
+                "create an Initial Contact for screening"
+            )
         values: dict[str, Any] = {
             "triage_outcome": outcome,
             "triage_detail": detail,
