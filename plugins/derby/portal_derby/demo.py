@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
-from portal.plugin_api import CurrentUser, Family, families, now_utc, queues
+from portal.plugin_api import CurrentUser, Family, assessments, families, now_utc, queues
 from portal_derby import service
 from portal_derby.tables import DerbyVcmSubmission
 
@@ -16,19 +17,52 @@ POSTINGS = (
     ("ellis.marsh", service.LIGHTHOUSE, "Referrals coordinator"),
     ("priya.chandran", "mat:north", "Youth worker"),
 )
+WANTED_IN_NORTH = 3  # one on an agenda, one returned, one with The Lighthouse
+
+# Answers to finish a North demo family's assessment in progress, when the core's
+# demo left too few completed ones there (fiction, like the core's).
+FINISHING_ANSWERS: dict[str, dict[str, Any]] = {
+    "household": {"others_important": "", "household_confirmed": "yes"},
+    "child_voice": {
+        "wishes_feelings": "Would like mornings to be less rushed",
+        "how_communicated": "Talking, with a drawing",
+        "seen_on-day": "2",
+        "seen_on-month": "11",
+        "seen_on-year": "2026",
+    },
+    "parents_views": {"views": "Would like help with routines", "differences": ""},
+    "strengths": {"strengths": "A close family who ask for help"},
+    "needs": {"children_needs": "Support with attendance", "parents_needs": ""},
+    "vulnerabilities": {"factors": ["none"]},
+    "concerns": {"concerns": "Attendance has fallen this term"},
+    "impact": {"impact": "Falling behind at school"},
+    "change": {"what_change": "In school on time every day", "how_know": "Attendance above 95%"},
+    "analysis": {
+        "analysis": "Emerging needs that the Multi-Agency Team could help with",
+        "worry_statement": "We worry attendance will keep falling",
+        "family_understand": "yes",
+    },
+}
 
 
-async def load(users: Mapping[str, CurrentUser]) -> int:
-    made = 0
-    for locality in service.LOCALITIES:
-        await service.ensure_vcm_series(locality)
-    for name, team, role in POSTINGS:
-        if name in users:
-            await queues.add_team_member(None, service.AREA, team, users[name].id, role)
-    if await DerbyVcmSubmission.count() > 0:
-        return made
+async def _finish(user: CurrentUser, family: Family, assessment_id: int) -> bool:
+    assessment = await assessments.assessment_in(family, assessment_id)
+    for problem in await assessments.incomplete_sections(assessment_id):
+        answers = FINISHING_ANSWERS.get(problem.slug)
+        if answers is None:
+            return False
+        section = await assessments.section_of(assessment_id, problem.slug)
+        await assessments.save_section(
+            user, family, assessment, section, answers, True, section["version"], "/demo"
+        )
+    return not await assessments.complete(user, family, assessment, "/demo")
+
+
+async def _candidates(users: Mapping[str, CurrentUser]) -> list[tuple[CurrentUser, Family, int]]:
+    """Derby demo families with a completed assessment, North's first."""
     practitioners = [u for u in users.values() if u.has_role("derby.practitioner")]
-    candidates: list[tuple[CurrentUser, Family, int]] = []
+    found: list[tuple[CurrentUser, Family, int]] = []
+    unfinished: list[tuple[CurrentUser, Family, int]] = []
     seen: set[int] = set()
     for user in practitioners:
         for row in await families.families_for(user):
@@ -40,15 +74,36 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
                 continue
             done = await service.completed_assessments(family)
             if done:
-                candidates.append((user, family, int(done[0]["id"])))
+                found.append((user, family, int(done[0]["id"])))
+                continue
+            open_id = await assessments.in_progress_for(family.id)
+            if open_id is not None and family.locality == "north":
+                unfinished.append((user, family, open_id))
+    north = [c for c in found if c[1].locality == "north"]
+    for user, family, assessment_id in unfinished[: max(0, WANTED_IN_NORTH - len(north))]:
+        if await _finish(user, family, assessment_id):
+            north.append((user, family, assessment_id))
+    return north + [c for c in found if c[1].locality != "north"]
+
+
+async def load(users: Mapping[str, CurrentUser]) -> int:
+    made = 0
+    for locality in service.LOCALITIES:
+        await service.ensure_vcm_series(locality)
+    for name, team, role in POSTINGS:
+        if name in users:
+            await queues.add_team_member(None, service.AREA, team, users[name].id, role)
+    if await DerbyVcmSubmission.count() > 0:
+        return made
     clerk = users.get("grace.whitfield")
-    for index, (user, family, assessment_id) in enumerate(candidates[:3]):
+    for index, (user, family, assessment_id) in enumerate((await _candidates(users))[:4]):
+        north = family.locality == "north"
         submission_id = await service.submit(
             user,
             family,
             service.SubmissionInput(
                 assessment_id=assessment_id,
-                significant_disability=index == 2,
+                significant_disability=index == 2,  # to The Lighthouse
                 request="Help from the Multi-Agency Team with attendance and routines at home",
                 consent_given_by="parent_carer",
                 consent_given_by_name="The child's parent",
@@ -58,10 +113,10 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
             "",
         )
         made += 1
-        if clerk is None:
+        if clerk is None or not north:
             continue
         row = await service.submission(submission_id)
-        if index == 0:  # on the agenda of the locality's next meeting
+        if index == 0:  # on the agenda of North's next meeting
             slot = (await service.upcoming_slots(row["locality"], now_utc()))[0]
             await service.place_on_meeting(clerk, row, row["version"], slot)
         elif index == 1:  # returned to the practitioner
