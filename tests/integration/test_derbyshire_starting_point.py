@@ -391,6 +391,23 @@ def test_the_initial_contact_clock_counts_down_and_flags_a_breach(
     assert "<html" not in partial.text and "Overdue by 2 hours" in partial.text
 
 
+def test_the_clock_script_is_served_and_counts_from_the_rendered_seconds(
+    portal: Portal, clock: Clock
+) -> None:
+    _, request_id = initial_contact(portal, clock)
+    clock.advance(minutes=50)
+    as_user(portal, "derbyshire.senior")
+    page = portal.client.get(f"/derbyshire/requests/{request_id}").text
+    assert 'data-left="83400"' in page  # 23 hours 10 minutes, for the script to count down
+    assert '<script type="module" src="/derbyshire/static/clock.js"></script>' in page
+    portal.client.cookies.clear()
+    script = portal.client.get("/derbyshire/static/clock.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert "Overdue by" in script.text
+    for path in ("/derbyshire/static/../plugin.py", "/derbyshire/static/%2e%2e/plugin.py"):
+        assert portal.client.get(path).status_code == 404, path
+
+
 def test_the_queue_sorts_by_time_left(portal: Portal, clock: Clock) -> None:
     _, first = initial_contact(portal, clock)
     clock.advance(hours=2)

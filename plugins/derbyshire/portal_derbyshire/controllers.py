@@ -6,12 +6,14 @@ and the timeliness report."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from pathlib import Path
 from typing import Any
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
 
 from portal.plugin_api import (
     Family,
@@ -523,7 +525,16 @@ async def timeliness(request: Request[Any, Any, Any]) -> Template:
     )
 
 
+STATIC = create_static_files_router(
+    path="/static",
+    directories=[Path(__file__).parent / "static"],
+    name="derbyshire_static",
+    opt={"public": True, "without_session": True},
+    send_as_attachment=False,
+)
+
 HANDLERS: list[Any] = [
+    STATIC,
     about,
     start_referral,
     my_requests,
