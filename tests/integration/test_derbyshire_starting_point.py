@@ -400,12 +400,14 @@ def test_the_clock_script_is_served_and_counts_from_the_rendered_seconds(
     page = portal.client.get(f"/derbyshire/requests/{request_id}").text
     assert 'data-left="83400"' in page  # 23 hours 10 minutes, for the script to count down
     assert '<script type="module" src="/derbyshire/static/clock.js"></script>' in page
-    portal.client.cookies.clear()
     script = portal.client.get("/derbyshire/static/clock.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     assert "Overdue by" in script.text
     for path in ("/derbyshire/static/../plugin.py", "/derbyshire/static/%2e%2e/plugin.py"):
         assert portal.client.get(path).status_code == 404, path
+    portal.client.cookies.clear()
+    signed_out = portal.client.get("/derbyshire/static/clock.js", follow_redirects=False)
+    assert signed_out.status_code != 200 and "Overdue by" not in signed_out.text
 
 
 def test_the_queue_sorts_by_time_left(portal: Portal, clock: Clock) -> None:

@@ -528,8 +528,7 @@ async def timeliness(request: Request[Any, Any, Any]) -> Template:
 STATIC = create_static_files_router(
     path="/static",
     directories=[Path(__file__).parent / "static"],
-    name="derbyshire_static",
-    opt={"public": True, "without_session": True},
+    name="derbyshire_static",  # signed-in users only, like every Derbyshire page
     send_as_attachment=False,
 )
 
