@@ -385,6 +385,14 @@ def test_a_stale_or_second_decision_gets_a_conflict_page(area: Portal) -> None:
     family_id = family_in_testshire(area)
     meeting_id, item_id = agenda_with_case(area, family_id)
     as_user(area, MANAGER)
+    wrong = post(
+        area, decide_url(meeting_id, item_id), decision_form("refer", "To CAMHS", version=5)
+    )
+    assert wrong.status_code == 409  # a form from a version that no longer exists
+    check_page(wrong.text, "decision conflict")
+    assert 'name="version" value="1"' in wrong.text and "To CAMHS" in wrong.text
+    assert item_row(area, item_id)["outcome"] == ""
+    as_user(area, MANAGER)
     assert (
         post(area, decide_url(meeting_id, item_id), decision_form("refer", "To CAMHS")).status_code
         == 303
