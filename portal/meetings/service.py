@@ -426,7 +426,9 @@ def decision_problems(
         problems["outcome"] = "Select the meeting's decision"
         return problems
     if not decision.strip():
-        problems["decision"] = f"Enter the {outcome.detail_label.lower()}"
+        label = outcome.detail_label.lower()
+        asks = label.split(" ", 1)[0] in {"what", "which", "who", "how", "why", "where", "when"}
+        problems["decision"] = f"Enter {label}" if asks else f"Enter the {label}"
     if outcome.allocates and allocated_to is None:
         problems["allocated_to"] = "Select who the case is allocated to"
     return problems

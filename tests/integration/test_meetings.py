@@ -323,11 +323,14 @@ def test_the_decision_form_offers_the_areas_outcomes_and_checks_what_is_entered(
     assert 'href="#outcome"' in nothing.text
     no_reasons = post(area, url, decision_form("refer", ""))
     assert no_reasons.status_code == 422
-    assert "Enter the which services, and why" in no_reasons.text
+    assert "Enter which services, and why" in no_reasons.text
+    no_action = post(area, url, decision_form("no_action", " "))
+    assert "Enter the reasons for the decision" in no_action.text
     assert 'href="#decision-refer"' in no_reasons.text
     unallocated = post(area, url, decision_form("allocate", "Assess at home"))
     assert unallocated.status_code == 422
     assert "Select who the case is allocated to" in unallocated.text
+    assert "Enter what the team will do" not in unallocated.text
     assert "Assess at home" in unallocated.text  # what was typed is kept
     outsider = post(area, url, decision_form("allocate", "Assess", allocated_to=priya))
     assert outsider.status_code == 422  # not in the team the outcome allocates to
