@@ -14,6 +14,20 @@ const onError = (error) => { if (error.name !== 'InitError') console.error(error
 
 initAll({ onError })
 
+// govuk-frontend sets aria-expanded on a radio that reveals a follow-up question,
+// which ARIA does not allow on a radio (alphagov/govuk-frontend#979): axe fails
+// the page. The revealed question follows its radio in reading order, so drop the
+// attribute whenever it is set (on start, on each choice, in swapped content).
+const dropRadioExpanded = () => {
+  for (const radio of document.querySelectorAll('input[type="radio"][aria-expanded]')) {
+    radio.removeAttribute('aria-expanded')
+  }
+}
+dropRadioExpanded()
+new MutationObserver(dropRadioExpanded).observe(document.body, {
+  subtree: true, attributes: true, attributeFilter: ['aria-expanded']
+})
+
 // Start components in content htmx has just swapped in. The parent is the
 // scope so that a swapped element which is itself a component is included.
 document.addEventListener('htmx:afterSettle', (event) => {
