@@ -65,6 +65,7 @@ def helpers() -> dict[str, Any]:
         "inbox_name": service.inbox_name,
         "status_tags": service.STATUS_TAGS,
         "conclusions": service.CONCLUSIONS,
+        "consent_methods": service.METHODS,
     }
 
 
