@@ -479,6 +479,8 @@ def test_screening_decisions_tell_the_referrer_within_the_standard(
     if outcome == "social_care":
         page = portal.client.get(f"/derbyshire/requests/{request_id}").text
         assert f'href="/families/{family_id}/escalate"' in page
+        escalate = portal.client.get(f"/families/{family_id}/escalate")
+        assert escalate.status_code == 200 and "Phone Starting Point now" in escalate.text
 
 
 # Allocation at the VCM -----------------------------------------------------------------------------

@@ -472,6 +472,17 @@ async def screen(
             await give_to_advisor(user, row, advisor_id)
             message = f"An Early Help Advisor, {row['advisor_name']}, will support you"
         elif outcome == "social_care":
+            # The Senior Practitioner keeps the record open to make and record the
+            # referral (the core's escalation page) after the queue entry closes.
+            await queues.place(
+                row["family"],
+                AREA,
+                "social_care",
+                kind=KIND,
+                record_id=row["id"],
+                assigned_to=user.id,
+                actor=user,
+            )
             message = "Referred to Children's Social Care for assessment by a social worker"
         else:
             message = f"No further action: {reasons}"
