@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,14 @@ class AreaTeam:
     name: str
     description: str = ""
     member_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FamilyCard:
+    """The area's section on a family's record page: the plugin's template
+    (namespaced, e.g. "derby/_family_card.html", given ``family`` and ``card``)
+    and what it needs under ``card``; ``title`` heads it and names its link."""
+
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         AreaDescription,
         AreaTeam,
         FamilyArrival,
+        FamilyCard,
         NavigationItem,
         SocialCareRoute,
     )
@@ -96,4 +97,10 @@ def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
 @hookspec
 def portal_area_teams() -> Sequence[AreaTeam]:
     """Return the area's teams (SPA inboxes, MATs, Early Help Teams) that area managers staff."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
+    """Return a coroutine giving the area's card for a family's record page (family's area only)."""
     raise NotImplementedError

@@ -18,7 +18,7 @@ from portal.audit.tables import AuditEvent
 from portal.auth.service import CurrentUser, now_utc
 from portal.consent import service as consent
 from portal.families import forms, matching, service
-from portal.families.cards import practice_cards
+from portal.families.cards import area_card, practice_cards
 from portal.families.tables import AreaTransfer, Family
 from portal.lead import service as lead
 from portal.plugins import call_for_area, enabled_areas
@@ -196,6 +196,7 @@ async def family_record(request: Request[Any, Any, Any], family_id: FromPath[int
         "families/record.html",
         context={
             **await practice_cards(family, user),
+            "area_card": await area_card(request.app.state.plugin_manager, family, user),
             "access": access,
             "family": family,
             "place": locality_name(areas, family.area, family.locality),

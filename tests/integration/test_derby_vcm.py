@@ -215,6 +215,9 @@ def test_submit_place_decide_and_allocate_end_to_end(derby: Portal) -> None:
     day = f"{starts_at:%A} {starts_at.day} {starts_at:%B %Y}"
     assert f"On the agenda for {day}" in shown
     assert f"On the agenda for {day}" in derby.client.get(f"/derby/families/{family_id}").text
+    record = derby.client.get(f"/families/{family_id}").text  # Derby's card on the core record
+    assert "Early help in Derby" in record and f"On the agenda for {day}" in record
+    assert f'href="/derby/submissions/{submission_id}"' in record
 
     as_user(derby, "derby.vcm")
     agenda = derby.client.get(f"/meetings/{meeting_id}")

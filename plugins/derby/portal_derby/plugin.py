@@ -12,11 +12,12 @@ from portal.plugin_api import (
     AreaDescription,
     AreaTeam,
     CurrentUser,
+    FamilyCard,
     NavigationItem,
     SocialCareRoute,
     hookimpl,
 )
-from portal_derby import controllers, demo, service
+from portal_derby import card, controllers, demo, service
 from portal_derby.area import DERBY, SOCIAL_CARE_ROUTE
 
 DERBY_ROLES = controllers.DERBY_ROLES
@@ -77,3 +78,8 @@ def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
 @hookimpl
 def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
     return demo.load(users)
+
+
+@hookimpl
+def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
+    return card.family_card(family_id, user)
