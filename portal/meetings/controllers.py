@@ -158,6 +158,7 @@ async def agenda_page(request: Request[Any, Any, Any], meeting_id: FromPath[int]
             "items": items,
             "attendees": await service.attendance(meeting_id),
             "form": form,
+            "manager": is_area_manager(user, meeting["area"]),
         },
     )
 
@@ -179,6 +180,7 @@ async def mark_held(
                 "items": items,
                 "attendees": await service.attendance(meeting_id),
                 "form": form,
+                "manager": is_area_manager(user, meeting["area"]),
             },
             status_code=422,
         )

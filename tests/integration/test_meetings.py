@@ -154,6 +154,9 @@ def test_placing_a_case_lets_the_chairs_open_the_family_until_it_is_decided(area
     assert response.status_code == 303
     assert one(area, QueueEntry.select().where(QueueEntry.id == entry["id"]))["closed_at"]
     assert area.client.get(f"/families/{family_id}").status_code == 403
+    assert f'href="/families/{family_id}"' not in area.client.get(f"/meetings/{meeting_id}").text
+    as_user(area, MANAGER)  # managers open every record in the area
+    assert f'href="/families/{family_id}"' in area.client.get(f"/meetings/{meeting_id}").text
 
 
 def test_placing_a_case_twice_makes_one_item_and_one_queue_entry(area: Portal) -> None:
