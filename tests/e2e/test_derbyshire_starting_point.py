@@ -94,6 +94,8 @@ def test_a_referral_with_an_assessment_is_screened_and_allocated_at_the_erewash_
     request_id = send_referral(page)
     expect(page.locator("#attached-assessment")).to_contain_text("Early Help Assessment, version 1")
     expect(referrer_told(page)).to_have_text("Not yet")
+    # The referrer follows the request; only Starting Point decides it.
+    expect(page.get_by_role("button", name="Record Starting Point's decision")).to_have_count(0)
     check_accessibility(page)
 
     # Starting Point sees it in the queue and creates an Initial Contact.
@@ -254,6 +256,9 @@ def test_a_second_familys_requests_are_answered_with_advice_and_a_redirection_wi
     child = erewash_child("Archie")
     sign_in(page, base_url, "derbyshire.school", path="/families/find")
     record_erewash_family(page, base_url, child, sharing=True)
+    page.goto(base_url + "/derbyshire/")
+    expect(page.get_by_role("heading", level=1, name="Early help in Derbyshire")).to_be_visible()
+    check_accessibility(page)
 
     # Two requests without an assessment: advice, then information about services.
     open_referral_form(page, base_url, child, check=True)
@@ -337,8 +342,37 @@ def test_a_third_family_is_stepped_up_to_childrens_social_care_from_the_keyboard
     sign_in(page, base_url, "derbyshire.school", path="/families/find")
     family_id = record_erewash_family(page, base_url, child, sharing=False)
 
-    # A safeguarding referral: no consent to share, so Tom says why.
-    open_referral_form(page, base_url, child)
+    # Tom calls the Consultation and Advice Service first: advised there may be
+    # significant harm, he is taken straight to the page to refer.
+    page.goto(f"{base_url}/derbyshire/families/{family_id}")
+    expect(page.get_by_role("heading", level=1, name="Starting Point")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Record a consultation").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Record a consultation with Starting Point")
+    ).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("What did you ask?").fill(
+        "Bruising on Kayden's arm: does this meet the threshold?"
+    )
+    page.get_by_label("What advice were you given?").fill("Refer to Starting Point today")
+    page.get_by_role("group", name=re.compile("^Were you advised")).get_by_label(
+        "Yes: refer to Starting Point now"
+    ).check()
+    page.get_by_role("button", name="Record the consultation").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Refer to Children's Social Care")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Phone Starting Point now")).to_be_visible()
+    page.goto(f"{base_url}/derbyshire/families/{family_id}#consultations")
+    expect(page.locator("#consultations ~ .govuk-summary-card").first).to_contain_text(
+        "Advised to refer"
+    )
+
+    # The online referral, for a safeguarding concern: no consent to share, so
+    # Tom says why.
+    page.get_by_role("button", name="Send an online referral to Starting Point").click()
+    expect(page.get_by_role("button", name="Send the referral")).to_be_visible()
     expect(page.get_by_text("No consent to share with Starting Point is recorded")).to_be_visible()
     fill_referral(
         page,
