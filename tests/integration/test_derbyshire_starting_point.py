@@ -243,6 +243,12 @@ def test_a_referral_with_an_eha_and_consent_reaches_starting_points_queue(
     assert "Record Starting Point" not in detail.text  # the referrer cannot triage
     family_page = portal.client.get(f"/derbyshire/families/{family_id}")
     assert f"Request {request_id}" in family_page.text
+    record = portal.client.get(f"/families/{family_id}").text  # the core record's area card
+    assert (
+        f'href="/derbyshire/requests/{request_id}">Request {request_id}: With Starting Point'
+        in record
+    )
+    assert f'href="/derbyshire/families/{family_id}/referral"' in record
 
     # Starting Point sees it (through the queue) and the family's record.
     as_user(portal, "derbyshire.sp")

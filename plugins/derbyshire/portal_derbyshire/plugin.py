@@ -13,12 +13,13 @@ from portal.plugin_api import (
     AreaDescription,
     AreaTeam,
     CurrentUser,
+    FamilyCard,
     NavigationItem,
     SocialCareRoute,
     hookimpl,
     now_utc,
 )
-from portal_derbyshire import service
+from portal_derbyshire import card, service
 from portal_derbyshire.area import DERBYSHIRE, SOCIAL_CARE_ROUTE
 from portal_derbyshire.controllers import DERBYSHIRE_ROLES, HANDLERS
 
@@ -123,3 +124,8 @@ def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
     from portal_derbyshire.demo import load_demo
 
     return load_demo(users)
+
+
+@hookimpl
+def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
+    return card.family_card(family_id, user)
