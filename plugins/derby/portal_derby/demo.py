@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from portal.plugin_api import CurrentUser, Family, assessments, families, now_utc, queues
-from portal_derby import service
+from portal_derby import common, submissions, vcm
 from portal_derby.tables import DerbyVcmSubmission
 
 POSTINGS = (
     ("grace.whitfield", "spa:north", "SPA clerk"),
-    ("ellis.marsh", service.LIGHTHOUSE, "Referrals coordinator"),
+    ("ellis.marsh", common.LIGHTHOUSE, "Referrals coordinator"),
     ("priya.chandran", "mat:north", "Youth worker"),
 )
 WANTED_IN_NORTH = 3  # one on an agenda, one returned, one with The Lighthouse
@@ -66,13 +66,13 @@ async def _candidates(users: Mapping[str, CurrentUser]) -> list[tuple[CurrentUse
     seen: set[int] = set()
     for user in practitioners:
         for row in await families.families_for(user):
-            if row["area"] != service.AREA or row["id"] in seen:
+            if row["area"] != common.AREA or row["id"] in seen:
                 continue
             seen.add(row["id"])
             family = await Family.objects().get(Family.id == row["id"])
             if family is None:
                 continue
-            done = await service.completed_assessments(family)
+            done = await submissions.completed_assessments(family)
             if done:
                 found.append((user, family, int(done[0]["id"])))
                 continue
@@ -88,20 +88,20 @@ async def _candidates(users: Mapping[str, CurrentUser]) -> list[tuple[CurrentUse
 
 async def load(users: Mapping[str, CurrentUser]) -> int:
     made = 0
-    for locality in service.LOCALITIES:
-        await service.ensure_vcm_series(locality)
+    for locality in common.LOCALITIES:
+        await vcm.ensure_vcm_series(locality)
     for name, team, role in POSTINGS:
         if name in users:
-            await queues.add_team_member(None, service.AREA, team, users[name].id, role)
+            await queues.add_team_member(None, common.AREA, team, users[name].id, role)
     if await DerbyVcmSubmission.count() > 0:
         return made
     clerk = users.get("grace.whitfield")
     for index, (user, family, assessment_id) in enumerate((await _candidates(users))[:4]):
         north = family.locality == "north"
-        submission_id = await service.submit(
+        submission_id = await submissions.submit(
             user,
             family,
-            service.SubmissionInput(
+            submissions.SubmissionInput(
                 assessment_id=assessment_id,
                 significant_disability=index == 2,  # to The Lighthouse
                 request="Help from the Multi-Agency Team with attendance and routines at home",
@@ -115,12 +115,12 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
         made += 1
         if clerk is None or not north:
             continue
-        row = await service.submission(submission_id)
+        row = await submissions.submission(submission_id)
         if index == 0:  # on the agenda of North's next meeting
-            slot = (await service.upcoming_slots(row["locality"], now_utc()))[0]
-            await service.place_on_meeting(clerk, row, row["version"], slot)
+            slot = (await vcm.upcoming_slots(row["locality"], now_utc()))[0]
+            await submissions.place_on_meeting(clerk, row, row["version"], slot)
         elif index == 1:  # returned to the practitioner
-            await service.return_to_practitioner(
+            await submissions.return_to_practitioner(
                 clerk,
                 row,
                 row["version"],

@@ -17,7 +17,7 @@ from portal.plugin_api import (
     SocialCareRoute,
     hookimpl,
 )
-from portal_derby import card, controllers, demo, service
+from portal_derby import card, controllers, demo, teams, vcm
 from portal_derby.area import DERBY, SOCIAL_CARE_ROUTE
 
 DERBY_ROLES = controllers.DERBY_ROLES
@@ -62,17 +62,17 @@ def portal_social_care_route(area: str) -> SocialCareRoute | None:
 
 @hookimpl
 def portal_area_teams() -> Sequence[AreaTeam]:
-    return service.area_teams()
+    return teams.area_teams()
 
 
 @hookimpl
 def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
-    return service.agenda_outcomes(series_key)
+    return vcm.agenda_outcomes(series_key)
 
 
 @hookimpl
 def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
-    return service.on_decided(decision)
+    return vcm.on_decided(decision)
 
 
 @hookimpl
