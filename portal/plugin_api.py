@@ -37,7 +37,7 @@ from portal.meetings import service as meetings
 from portal.notify import service as notify
 from portal.queues import service as queues
 from portal.web.forms import Form, new_form_key
-from portal.web.guards import require_role
+from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import family_for, see_other, user_of
 from portal.workdays import service as workdays
 
@@ -76,6 +76,7 @@ __all__ = [
     "notify",
     "now_utc",
     "queues",
+    "require_area_role",
     "require_role",
     "see_other",
     "user_of",

@@ -7,7 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.handlers.base import BaseRouteHandler
 
 from portal.auth.service import CurrentUser
@@ -48,6 +52,23 @@ def require_role(*roles: str) -> Guard:
         user = signed_in_user(connection)
         if user is None:
             raise NotAuthorizedException("Sign in to use the Early Help Portal")
+        if not user.has_role(*roles):
+            raise PermissionDeniedException("Your role does not give access to this page")
+
+    return guard
+
+
+def require_area_role(area: str, *roles: str) -> Guard:
+    """An area plugin's guard: users of another area get a 404, as if the page
+    did not exist (areas are separate tenants); users of this area without one
+    of ``roles`` get a 403."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = signed_in_user(connection)
+        if user is None:
+            raise NotAuthorizedException("Sign in to use the Early Help Portal")
+        if area not in user.areas:
+            raise NotFoundException()
         if not user.has_role(*roles):
             raise PermissionDeniedException("Your role does not give access to this page")
 

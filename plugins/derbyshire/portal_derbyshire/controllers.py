@@ -26,7 +26,7 @@ from portal.plugin_api import (
     family_for,
     meetings,
     new_form_key,
-    require_role,
+    require_area_role,
     see_other,
     user_of,
 )
@@ -42,9 +42,10 @@ DERBYSHIRE_ROLES = (
     "derbyshire.advisor",
     "derbyshire.vcm_chair",
 )
-ANY_ROLE = [require_role(*DERBYSHIRE_ROLES)]
-STAFF = [require_role(*service.SP_ROLES)]
-REPORT_READERS = [require_role(*service.SP_ROLES, service.MANAGER)]
+# Another area's users get a 404 (as if these pages did not exist), not a 403.
+ANY_ROLE = [require_area_role(service.AREA, *DERBYSHIRE_ROLES)]
+STAFF = [require_area_role(service.AREA, *service.SP_ROLES)]
+REPORT_READERS = [require_area_role(service.AREA, *service.SP_ROLES, service.MANAGER)]
 
 
 def now_of(request: Request[Any, Any, Any]) -> datetime:
@@ -431,7 +432,7 @@ async def triage(request: Request[Any, Any, Any], request_id: FromPath[int]) -> 
 @post(
     "/requests/{request_id:int}/screening",
     name="derbyshire_screen",
-    guards=[require_role(service.SENIOR)],
+    guards=[require_area_role(service.AREA, service.SENIOR)],
 )
 async def screen(request: Request[Any, Any, Any], request_id: FromPath[int]) -> Template | Redirect:
     user = user_of(request)
