@@ -207,6 +207,10 @@ def test_a_referral_with_an_assessment_is_screened_and_allocated_at_the_erewash_
     # cannot propose a new lead while a family has one; the plugin leaves them to
     # liaise), unless the allocation already asked her.
     page.goto(f"{base_url}/families/{family_id}")
+    latest = page.locator("#starting-point-latest")  # Derbyshire's card on the record
+    expect(latest).to_contain_text(f"Request {request_id}: Allocated to a Lead Practitioner")
+    expect(latest).to_contain_text(re.compile("Referrer told " + WHEN.pattern))
+    check_accessibility(page)
     if page.locator("#pending-transfer").count() == 0:
         page.get_by_role("link", name="Propose a new lead practitioner").click()
         expect(
@@ -348,7 +352,8 @@ def test_a_third_family_is_stepped_up_to_childrens_social_care_from_the_keyboard
 
     # Tom calls the Consultation and Advice Service first: advised there may be
     # significant harm, he is taken straight to the page to refer.
-    page.goto(f"{base_url}/derbyshire/families/{family_id}")
+    expect(page.locator("#starting-point-latest")).to_have_text("No request sent")
+    page.get_by_role("link", name="Requests and consultations").click()
     expect(page.get_by_role("heading", level=1, name="Starting Point")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Record a consultation").click()
