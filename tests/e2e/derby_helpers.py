@@ -136,11 +136,13 @@ def post_to_team(page: Page, base_url: str, team: str, person: str, role: str) -
 # ------------------------------------------------------------ the family --
 
 
-def open_derby_page(page: Page, child: Child) -> int:
+def open_derby_page(page: Page, child: Child, *, check: bool = False) -> int:
     """From anywhere: the header's "Derby" link, then the family in "Your families";
     the family's id from the Derby page's address."""
     page.get_by_role("banner").get_by_role("link", name="Derby", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Early help in Derby")).to_be_visible()
+    if check:
+        check_accessibility(page)
     page.get_by_role("link", name=child.name).click()
     expect(
         page.get_by_role("heading", level=1, name="Early help in Derby for this family")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from portal.assessments.sections import BY_SLUG
 from tests.e2e.conftest import check_accessibility, sign_in
@@ -57,6 +57,11 @@ from tests.e2e.practice_helpers import (
 NEEDS = BY_SLUG["needs"].questions[0].label  # the children's needs
 EHA_NEEDED = "A full Early Help Assessment is needed"
 ALLOCATE = "Allocate to a practitioner or service"
+
+
+def derby_card(page: Page) -> Locator:
+    """The Derby section on the core family record."""
+    return page.get_by_role("region", name="Early help in Derby", exact=True)
 
 
 def record_a_family_with_consents(page: Page, base_url: str, child: Child) -> int:
@@ -150,7 +155,15 @@ def place_on_the_next_meeting_by_keyboard(clerk: Page, child: Child) -> str:
 
 def chair_allocates_to_the_mat(chair: Page, base_url: str, child: Child, slot: str) -> None:
     """As the VCM chair: the meeting from "Meetings", the attendance, then the case's
-    decision: allocated to the North MAT's youth worker."""
+    decision (from the keyboard): allocated to the North MAT's youth worker."""
+    # Derby's overview of its four locality meetings.
+    chair.get_by_role("banner").get_by_role("link", name="VCM meetings", exact=True).click()
+    expect(
+        chair.get_by_role("heading", level=1, name="Vulnerable Children's Meetings")
+    ).to_be_visible()
+    expect(chair.get_by_role("link", name=slot)).to_be_visible()
+    check_accessibility(chair)
+
     chair.get_by_role("banner").get_by_role("link", name="Meetings", exact=True).click()
     expect(chair.get_by_role("heading", level=1, name="Meetings")).to_be_visible()
     series = chair.locator("section").filter(
@@ -195,18 +208,33 @@ def chair_allocates_to_the_mat(chair: Page, base_url: str, child: Child, slot: s
     check_accessibility(chair)
     chair.get_by_role("button", name="Save the decision").click()
     expect(chair).to_have_title(re.compile(r"^Error: "))
-    expect(chair.locator(".govuk-error-summary")).to_be_visible()
+    summary = chair.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()  # GOV.UK Frontend moves focus to the summary
     check_accessibility(chair)
-    decided = chair.get_by_role("group", name="What did the meeting decide?")
-    decided.get_by_label(ALLOCATE).check()
-    chair.get_by_label("What the practitioner is to do").fill(
+
+    # From the keyboard: the outcome (Space reveals its questions), what to do,
+    # who (the arrow keys choose in the list), then Enter on the button.
+    allocate = chair.get_by_role("group", name="What did the meeting decide?").get_by_label(
+        ALLOCATE
+    )
+    tab_to(chair, allocate)
+    chair.keyboard.press("Space")
+    expect(allocate).to_be_checked()
+    todo = chair.get_by_label("What the practitioner is to do")
+    chair.keyboard.press("Tab")
+    expect(todo).to_be_focused()
+    chair.keyboard.type(
         "Youth work sessions weekly; a Team Around the Family meeting within 4 weeks"
     )
     allocated = chair.get_by_label("Allocated to")
+    chair.keyboard.press("Tab")
+    expect(allocated).to_be_focused()
     expect(allocated.locator("option", has_text=PRIYA)).to_have_text(f"{PRIYA} (Youth worker)")
-    allocated.select_option(label=f"{PRIYA} (Youth worker)")
+    chair.keyboard.press("ArrowDown")
+    expect(allocated.locator("option:checked")).to_have_text(f"{PRIYA} (Youth worker)")
     check_accessibility(chair)
-    chair.get_by_role("button", name="Save the decision").click()
+    tab_to(chair, chair.get_by_role("button", name="Save the decision"))
+    chair.keyboard.press("Enter")
     chair.wait_for_url(re.compile(r"/meetings/\d+(#item-\d+)?$"))
     assert chair.url.split("#")[0] == meeting_url.split("#")[0]
     expect(card).to_contain_text(ALLOCATE)
@@ -234,7 +262,7 @@ def test_a_pre_assessment_escalates_to_an_eha_that_the_vcm_allocates_to_the_mat(
     family_id = record_a_family_with_consents(page, base_url, child)
 
     # The family's Derby page, from the header.
-    assert open_derby_page(page, child) == family_id
+    assert open_derby_page(page, child, check=True) == family_id
     expect(page.get_by_text("You are this family's Lead Practitioner.")).to_be_visible()
     expect(page.get_by_role("link", name="Submit to the VCM")).to_have_count(0)
     check_accessibility(page)
@@ -340,7 +368,10 @@ def test_a_child_with_a_significant_disability_goes_to_the_lighthouse_without_ja
     family_id = record_a_family_with_consents(page, base_url, child)
     start_and_complete_an_assessment(page, child)
 
-    page.goto(f"{base_url}/derby/families/{family_id}/vcm/new")
+    # From the family record's Derby section.
+    page.goto(f"{base_url}/families/{family_id}")
+    expect(derby_card(page)).to_contain_text("No request made")
+    derby_card(page).get_by_role("link", name="Submit to the VCM").click()
     expect(
         page.get_by_role("heading", level=1, name="Submit to the Vulnerable Children's Meeting")
     ).to_be_visible()
@@ -406,6 +437,11 @@ def test_a_child_with_a_significant_disability_goes_to_the_lighthouse_without_ja
         expect(inbox_row(ellis, child)).to_contain_text("On the agenda for Tuesday")
         check_accessibility(ellis)
         assert child.surname not in ellis.url
+    page.goto(f"{base_url}/families/{family_id}")
+    expect(
+        derby_card(page).get_by_role("link", name=re.compile("^On the agenda for Tuesday"))
+    ).to_be_visible()
+    check_accessibility(page)
     page.goto(f"{base_url}/derby/families/{family_id}")
     vcm = page.locator("#vcm + dl.govuk-summary-list")
     expect(vcm).to_contain_text("On the agenda for Tuesday")
