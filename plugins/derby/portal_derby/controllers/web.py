@@ -12,7 +12,7 @@ from litestar.response import Template
 from portal.plugin_api import (
     FamilyAccess,
     family_for,
-    require_role,
+    require_area_role,
 )
 from portal_derby import common, submissions
 from portal_derby.area import DERBY
@@ -22,8 +22,9 @@ CLERK = "derby.spa_clerk"
 CHAIR = "derby.vcm_chair"
 MANAGER = "derby.area_manager"
 DERBY_ROLES = (PRACTITIONER, CLERK, CHAIR, MANAGER)
-any_derby_role = require_role(*DERBY_ROLES)
-clerks_only = require_role(CLERK)
+# Another area's users get a 404 (as if these pages did not exist), not a 403.
+any_derby_role = require_area_role("derby", *DERBY_ROLES)
+clerks_only = require_area_role("derby", CLERK)
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 Req = Request[Any, Any, Any]
