@@ -17,7 +17,7 @@ fictional family (see families_helpers.unique_surname)."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -137,6 +137,9 @@ def place_on_the_next_meeting_by_keyboard(clerk: Page, child: Child) -> str:
     slot = (meetings.locator("label").first.text_content() or "").strip()
     assert SLOT.match(slot), slot
     assert slot.startswith("Tuesday"), slot  # North meets on Tuesdays
+    # The first one offered is the coming week's.
+    held_on = datetime.strptime(slot.split(" ", 1)[1], "%d %B %Y at %H:%M").date()
+    assert 0 <= (held_on - date.today()).days <= 7, slot
     clerk.keyboard.press("Tab")
     skip = clerk.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
