@@ -91,9 +91,21 @@ async def take_lead(user: CurrentUser, family: Family) -> None:
 
 
 async def propose_transfer(
-    user: CurrentUser, family: Family, to: PortalUser, reason: str, form_key: str
+    user: CurrentUser,
+    family: Family,
+    to: PortalUser,
+    reason: str,
+    form_key: str,
+    *,
+    allocated_at_meeting: bool = False,
 ) -> int:
-    if family.lead_practitioner not in (None, user.id) and not is_area_manager(user, family.area):
+    """Ask ``to`` to become the lead practitioner; they accept or decline.
+
+    The lead or an area manager proposes; so does the chair of an area's
+    multi-agency meeting that allocated the family (``allocated_at_meeting``),
+    whoever leads now."""
+    may_propose = family.lead_practitioner in (None, user.id) or is_area_manager(user, family.area)
+    if not (may_propose or allocated_at_meeting):
         raise LeadError("Only the lead practitioner or an area manager can propose a new lead")
     if to.id == family.lead_practitioner:
         raise LeadError(f"{to.display_name} is already the lead practitioner")

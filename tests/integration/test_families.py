@@ -11,10 +11,12 @@ import pytest
 
 from portal.access.tables import BreakGlassGrant
 from portal.audit.tables import AuditEvent
+from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.consent import service as consent_service
 from portal.families.tables import Family, Person
-from portal.lead.tables import LeadSpell
+from portal.lead import service as lead_service
+from portal.lead.tables import LeadSpell, LeadTransfer
 from tests.integration.conftest import Portal
 from tests.support.families import consent_form, new_family_form, person_form, search_form
 
@@ -375,6 +377,31 @@ def test_lead_transfer_is_accepted_by_the_receiver(portal: Portal) -> None:
     family = portal.run(Family.select(Family.lead_practitioner).first().run)
     assert family is not None
     assert family["lead_practitioner"] == user_id(portal, "samuel.okafor")
+
+
+def test_only_the_lead_a_manager_or_a_meetings_allocation_proposes_a_new_lead(
+    portal: Portal,
+) -> None:
+    as_user(portal, "derby.health")  # both need a user record
+    as_user(portal, "derby.vcm")
+    as_user(portal, "derby.school")
+    family_id = create_family(portal)
+    post(portal, f"/families/{family_id}/lead/take", {})
+
+    async def propose(username: str, key: str, by_meeting: bool = False) -> int:
+        family = await Family.objects().get(Family.id == family_id)
+        chair = await PortalUser.objects().get(PortalUser.email.like(f"{username}@%"))
+        to = await PortalUser.objects().get(PortalUser.email.like("samuel.okafor@%"))
+        assert family is not None and chair is not None and to is not None
+        return await lead_service.propose_transfer(
+            current_user_from(chair), family, to, "Allocated", key, allocated_at_meeting=by_meeting
+        )
+
+    with pytest.raises(lead_service.LeadError, match="Only the lead practitioner"):
+        portal.run(propose, "marcus.bellamy", "k1")
+    assert portal.run(propose, "marcus.bellamy", "k2", True) > 0
+    transfer = portal.run(LeadTransfer.select().where(LeadTransfer.family == family_id).first().run)
+    assert transfer is not None and transfer["status"] == "pending"
 
 
 def test_access_history_is_for_area_managers_and_auditors(portal_factory: Any) -> None:

@@ -612,8 +612,8 @@ async def allocate_lead(
         return
     if family.lead_practitioner == practitioner_id:
         return
-    # A lead who is not the allocated practitioner, or a proposal already pending:
-    # they liaise, as the procedure asks, and the allocation stands.
+    # The meeting's allocation asks them to take over from whoever leads now;
+    # if a proposal is already pending they liaise, and the allocation stands.
     with contextlib.suppress(lead.LeadError):
         await lead.propose_transfer(
             chair,
@@ -621,6 +621,7 @@ async def allocate_lead(
             to,
             "Allocated at the Vulnerable Children's Meeting",
             f"derbyshire-vcm-{item_id}",
+            allocated_at_meeting=True,
         )
 
 
