@@ -56,7 +56,8 @@ class Process:
             self.stop()
             raise RuntimeError("process did not start:\n" + "".join(self.output[-40:]))
 
-    def wait_for_http(self, url: str, timeout: float = 30) -> None:
+    def wait_for_http(self, url: str, timeout: float = 90) -> None:
+        # generous: a loaded 2-core CI machine can take a while to import and migrate
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
