@@ -202,7 +202,7 @@ def chair_allocates_to_the_mat(chair: Page, base_url: str, child: Child, slot: s
     attendance = chair.get_by_role("table", name="Who came and who sent apologies")
     expect(attendance.get_by_role("row").filter(has_text=PRIYA)).to_contain_text("Present")
 
-    # The decision, with nothing chosen first, then the allocation.
+    # The decision: saved with nothing chosen, an error; then the allocation.
     card.get_by_role("link", name=re.compile("^Record the decision")).click()
     expect(
         chair.get_by_role("heading", level=1, name="Record the meeting's decision")
@@ -245,9 +245,15 @@ def chair_allocates_to_the_mat(chair: Page, base_url: str, child: Child, slot: s
     expect(card.get_by_role("link", name=re.compile("^Record the decision"))).to_have_count(0)
     check_accessibility(chair)
 
-    # The printable agenda lists the case and its decision.
-    chair.get_by_role("link", name="Print the agenda").click()
-    expect(chair.get_by_text(child.name).first).to_be_visible()
+    # The draft minutes to print: who came, the case and its decision.
+    chair.get_by_role("link", name="Print the minutes").click()
+    expect(chair.get_by_role("heading", level=1, name=f"Minutes: {NORTH_VCM}")).to_be_visible()
+    expect(chair.get_by_role("listitem").filter(has_text=PRIYA)).to_be_visible()
+    case = chair.locator(".app-print-section").filter(
+        has=chair.get_by_role("heading", level=3, name=re.compile(re.escape(child.name)))
+    )
+    expect(case).to_contain_text(ALLOCATE)
+    expect(case).to_contain_text("Youth work sessions weekly")
     check_accessibility(chair)
     assert child.surname not in chair.url
 
