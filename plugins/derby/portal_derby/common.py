@@ -15,6 +15,7 @@ UK = ZoneInfo("Europe/London")
 SUBMISSION = "derby_vcm_submission"  # queue / agenda kind of a submission
 ALLOCATION = "derby_allocation"  # the allocated MAT member's entry
 SUPPORT_REQUEST = "derby_support_request"  # a pre-assessment's low-level request to the MAT
+SUPPORT_TAKEN = "derby_support_taken"  # the MAT member who took such a request on
 VCM_AGENCY = "Derby Vulnerable Children's Meeting"
 LIGHTHOUSE = "lighthouse"
 LOCALITIES = {loc.slug: loc.name for loc in DERBY.localities}

@@ -32,12 +32,34 @@ class DerbyPreAssessment(Table, tablename="derby_pre_assessment"):
     support_consent_by = Varchar(length=200, default="")  # who consented to the request
     support_request = Text(default="")  # what low-level support is asked of the MAT
     support_entry_id = Integer(null=True, default=None)  # its MAT inbox entry
+    # A MAT member's answer: "taken" (support_response = the support they will
+    # give; support_allocation_entry_id = their own entry) or "declined"
+    # (support_response = why). Empty while the request waits.
+    support_requested_by = ForeignKey(references=PortalUser, null=True, default=None)
+    support_outcome = Varchar(length=20, default="")
+    support_response = Text(default="")
+    support_responded_by = ForeignKey(references=PortalUser, null=True, default=None)
+    support_responded_at = Timestamptz(null=True, default=None)
+    support_allocation_entry_id = Integer(null=True, default=None)
     created_by = ForeignKey(references=PortalUser, null=True, default=None)
     created_at = Timestamptz()
     updated_by = ForeignKey(references=PortalUser, null=True, default=None)
     updated_at = Timestamptz()
     version = Integer(default=1)
     idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
+
+
+class DerbyPreAssessmentReview(Table, tablename="derby_pre_assessment_review"):
+    """One saved review of a pre-assessment: who, when, and what changed.
+
+    ``changes`` is JSON: a list of {"field", "label", "before", "after"}."""
+
+    id = Serial(primary_key=True)
+    pre_assessment = ForeignKey(references=DerbyPreAssessment, null=False, index=True)
+    version = Integer()  # the pre-assessment's version this review saved
+    reviewed_by = ForeignKey(references=PortalUser, null=True, default=None)
+    reviewed_at = Timestamptz()
+    changes = Text(default="[]")
 
 
 class DerbyConsultation(Table, tablename="derby_consultation"):
@@ -96,4 +118,4 @@ class DerbyVcmSubmission(Table, tablename="derby_vcm_submission"):
     idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
 
 
-TABLES = (DerbyPreAssessment, DerbyConsultation, DerbyVcmSubmission)
+TABLES = (DerbyPreAssessment, DerbyPreAssessmentReview, DerbyConsultation, DerbyVcmSubmission)

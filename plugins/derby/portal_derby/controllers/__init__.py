@@ -4,7 +4,14 @@ checked and audited); a family of another area is a 404."""
 
 from typing import Any
 
-from portal_derby.controllers import area, consultations, inbox, pre_assessments, submissions
+from portal_derby.controllers import (
+    area,
+    consultations,
+    inbox,
+    pre_assessments,
+    submissions,
+    support,
+)
 from portal_derby.controllers.web import CHAIR, CLERK, DERBY_ROLES, MANAGER, PRACTITIONER
 
 __all__ = ["CHAIR", "CLERK", "DERBY_ROLES", "HANDLERS", "MANAGER", "PRACTITIONER"]
@@ -31,4 +38,7 @@ HANDLERS: list[Any] = [
     inbox.inbox_item,
     inbox.place,
     inbox.return_submission,
+    support.support_request,
+    support.take_support,
+    support.decline_support,
 ]

@@ -117,6 +117,7 @@ async def pre_context(family: Any, pre: dict[str, Any], form: Form, **extra: Any
         "children": await families.child_choices(family.id),
         "start_key": new_form_key(),
         "support": Form(),
+        "reviews": await pre_assessments.reviews_of(pre["id"]),
         **extra,
     }
 
