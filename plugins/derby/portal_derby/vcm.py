@@ -39,8 +39,35 @@ def series_title(locality: str) -> str:
     return f"{locality_name(locality)} Vulnerable Children's Meeting"
 
 
+def default_series(locality: str) -> dict[str, Any]:
+    """The locality's series as the plugin would create it (no ``id`` yet):
+    what read-only pages show until a write creates the row."""
+    weekday, start = VCM_SCHEDULE[locality]
+    return {
+        "id": None,
+        "area": AREA,
+        "key": series_key(locality),
+        "title": series_title(locality),
+        "weekday": weekday,
+        "start_time": start,
+        "location": "",
+        "chair_roles": "derby.vcm_chair",
+        "team": "",
+        "version": 0,
+    }
+
+
+async def vcm_series(locality: str) -> dict[str, Any]:
+    """The locality's weekly VCM series without writing: the saved row (as the
+    core's schedule admin left it) or, before it exists, the default slot."""
+    if locality not in LOCALITIES:
+        raise NotFoundException()
+    return await meetings.series_by_key(series_key(locality)) or default_series(locality)
+
+
 async def ensure_vcm_series(locality: str) -> dict[str, Any]:
-    """The locality's weekly VCM series, created with the plugin's default slot."""
+    """The locality's weekly VCM series, created with the plugin's default slot.
+    A write: only for POST handlers and demo data (GET pages use vcm_series)."""
     if locality not in LOCALITIES:
         raise NotFoundException()
     weekday, start = VCM_SCHEDULE[locality]
@@ -58,7 +85,8 @@ async def ensure_vcm_series(locality: str) -> dict[str, Any]:
 
 
 async def upcoming_slots(locality: str, after: datetime | None = None) -> list[datetime]:
-    series = await ensure_vcm_series(locality)
+    """The next meetings a request could go on (read-only)."""
+    series = await vcm_series(locality)
     return meetings.next_slots(series, after or now_utc(), SLOTS_OFFERED)
 
 

@@ -60,13 +60,19 @@ async def my_allocations(request: Req) -> Template:
     )
 
 
-@get("/meetings", name="derby_meetings", guards=[require_role(CLERK, CHAIR, MANAGER)])
+@get(
+    "/meetings", name="derby_meetings", guards=[any_derby_role, require_role(CLERK, CHAIR, MANAGER)]
+)
 async def vcm_meetings(request: Req) -> Template:
     rows = []
     now = now_utc()
     for loc in DERBY.localities:
-        series = await vcm.ensure_vcm_series(loc.slug)
-        held = await meetings.meetings_of_series(series["id"], since=now)
+        series = await vcm.vcm_series(loc.slug)  # GET: never creates the series
+        held = (
+            await meetings.meetings_of_series(series["id"], since=now)
+            if series["id"] is not None
+            else []
+        )
         rows.append(
             {
                 "locality": loc,
