@@ -334,23 +334,34 @@ def test_a_pre_assessment_escalates_to_an_eha_that_the_vcm_allocates_to_the_mat(
     expect(inbox_row(page, child)).to_contain_text("On the agenda for " + slot.split(" at ")[0])
     check_accessibility(page)
 
-    # The chair allocates the family to the MAT's youth worker.
-    with signed_in(browser, base_url, "derby.vcm") as chair:
-        chair_allocates_to_the_mat(chair, base_url, child, slot)
-
-    # The practitioner is told, and sees the outcome.
-    open_notification(
-        page, base_url, "The Vulnerable Children's Meeting has decided a request you submitted"
-    )
-    page.wait_for_url(re.compile(rf"/derby/submissions/{submission_id}$"))
-    expect(where_it_is(page)).to_have_text(f"Decided: {ALLOCATE}")
-    expect(summary_value(page, "Decision")).to_contain_text("Youth work sessions weekly")
-    expect(summary_value(page, "Allocated to")).to_have_text(PRIYA)
-    expect(summary_value(page, "Meeting")).to_contain_text(f"{NORTH_VCM}, {slot}")
-    check_accessibility(page)
-
-    # So does the youth worker, who can now open the family's record.
     with signed_in(browser, base_url, "derby.mat") as priya:
+        # Until the meeting allocates the family, the youth worker cannot open it.
+        refused = priya.goto(f"{base_url}/families/{family_id}")
+        assert refused is not None and refused.status == 403
+        expect(
+            priya.get_by_role(
+                "heading", level=1, name="You do not have access to this family's record"
+            )
+        ).to_be_visible()
+        hidden = priya.goto(f"{base_url}/derby/submissions/{submission_id}")
+        assert hidden is not None and hidden.status == 404
+
+        # The chair allocates the family to the MAT's youth worker.
+        with signed_in(browser, base_url, "derby.vcm") as chair:
+            chair_allocates_to_the_mat(chair, base_url, child, slot)
+
+        # The practitioner is told, and sees the outcome.
+        open_notification(
+            page, base_url, "The Vulnerable Children's Meeting has decided a request you submitted"
+        )
+        page.wait_for_url(re.compile(rf"/derby/submissions/{submission_id}$"))
+        expect(where_it_is(page)).to_have_text(f"Decided: {ALLOCATE}")
+        expect(summary_value(page, "Decision")).to_contain_text("Youth work sessions weekly")
+        expect(summary_value(page, "Allocated to")).to_have_text(PRIYA)
+        expect(summary_value(page, "Meeting")).to_contain_text(f"{NORTH_VCM}, {slot}")
+        check_accessibility(page)
+
+        # So does the youth worker, who can now open the family's record.
         open_notification(
             priya, base_url, "The Vulnerable Children's Meeting has allocated a family to you"
         )
