@@ -224,7 +224,12 @@ def test_submit_place_decide_and_allocate_end_to_end(derby: Portal) -> None:
     assert "Early help in Derby" in record and f"On the agenda for {day}" in record
     assert f'href="/derby/submissions/{submission_id}"' in record
 
+    # The clerk sees the meeting's date; only chairs and managers open its agenda.
+    as_user(derby, "derby.spa")
+    assert f'href="/meetings/{meeting_id}"' not in derby.client.get("/derby/meetings").text
+    assert derby.client.get(f"/meetings/{meeting_id}").status_code == 403
     as_user(derby, "derby.vcm")
+    assert f'href="/meetings/{meeting_id}"' in derby.client.get("/derby/meetings").text
     agenda = derby.client.get(f"/meetings/{meeting_id}")
     assert agenda.status_code == 200
     missing = decide(derby, submission_id, "allocate", "Family support for six weeks")

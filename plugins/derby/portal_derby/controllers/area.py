@@ -81,7 +81,9 @@ async def vcm_meetings(request: Req) -> Template:
                 "next": meetings.next_slots(series, now, 1)[0],
             }
         )
-    return page("meetings.html", rows=rows, weekdays=meetings.WEEKDAYS)
+    # Chairs and managers open the agenda; clerks see the dates their requests go to.
+    opens_agenda = user_of(request).has_role(CHAIR, MANAGER)
+    return page("meetings.html", rows=rows, weekdays=meetings.WEEKDAYS, opens_agenda=opens_agenda)
 
 
 # A family's Derby page ------------------------------------------------------
