@@ -208,6 +208,9 @@ def test_submit_place_decide_and_allocate_end_to_end(derby: Portal) -> None:
     assert f"/derby/inbox/{submission_id}" in derby.client.get("/derby/inbox").text
     assert derby.client.get(f"/families/{family_id}").status_code == 200  # via the inbox
     meeting_id, starts_at = place(derby, submission_id)
+    looked = derby.client.get(f"/derby/inbox/{submission_id}")  # it has left the inbox
+    assert looked.status_code == 200 and "This request is no longer in the inbox" in looked.text
+    assert "Someone else changed" not in looked.text
     meeting = derby.run(Meeting.select().where(Meeting.id == meeting_id).first().run)
     assert meeting is not None
     assert meeting["starts_at"] == starts_at

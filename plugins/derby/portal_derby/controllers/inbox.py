@@ -52,7 +52,9 @@ async def clerk_submission(request: Req, submission_id: int) -> tuple[dict[str, 
 
 
 def gone(row: dict[str, Any], status_code: int) -> Template:
-    return page("stale.html", status_code, row=row, back="/derby/inbox")
+    """The request has left the inbox: a 409 when the clerk was acting on it, else just where it is."""
+    just_looking = status_code != 409
+    return page("stale.html", status_code, row=row, back="/derby/inbox", just_looking=just_looking)
 
 
 async def clerk_context(row: dict[str, Any], family: Any, **extra: Any) -> dict[str, Any]:
