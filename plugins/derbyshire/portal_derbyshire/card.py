@@ -4,19 +4,19 @@ Point and where it is, and the way in (the record page has checked access)."""
 from __future__ import annotations
 
 from portal.plugin_api import CurrentUser, FamilyCard
-from portal_derbyshire import service
+from portal_derbyshire import common, consultations, requests
 
 
 async def family_card(family_id: int, user: CurrentUser) -> FamilyCard:
-    requests = await service.requests_for_family(family_id)
-    latest = requests[0] if requests else None
+    sent = await requests.requests_for_family(family_id)
+    latest = sent[0] if sent else None
     return FamilyCard(
         title="Starting Point",
         template="derbyshire/_family_card.html",
         context={
             "latest": latest,
-            "status": service.STATUSES.get(latest["status"], ("", ""))[0] if latest else "",
-            "requests": len(requests),
-            "consultations": len(await service.consultations_of(family_id)),
+            "status": common.STATUSES.get(latest["status"], ("", ""))[0] if latest else "",
+            "requests": len(sent),
+            "consultations": len(await consultations.consultations_of(family_id)),
         },
     )

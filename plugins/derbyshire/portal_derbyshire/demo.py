@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from portal.plugin_api import CurrentUser, Family, families, now_utc, queues
-from portal_derbyshire import service
+from portal_derbyshire import common, requests, screening, triage, vcm
 from portal_derbyshire.tables import StartingPointRequest
 
 
@@ -17,11 +17,11 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
     rachel = users.get("rachel.oduya")
     if rachel is not None:
         await queues.add_team_member(
-            None, service.AREA, service.eht_team("erewash"), rachel.id, "Lead practitioner"
+            None, common.AREA, common.eht_team("erewash"), rachel.id, "Lead practitioner"
         )
         made += 1
-    for district in service.DISTRICT_NAMES:
-        await service.ensure_vcm_series(district)
+    for district in common.DISTRICT_NAMES:
+        await vcm.ensure_vcm_series(district)
         made += 1
     referrer = users.get("tom.ridgeway")
     handler = users.get("owen.castleton")
@@ -30,7 +30,7 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
         return made
     if await StartingPointRequest.count() > 0:
         return made
-    shire = await Family.objects().where(Family.area == service.AREA).order_by(Family.id)
+    shire = await Family.objects().where(Family.area == common.AREA).order_by(Family.id)
     erewash = [f for f in shire if f.locality == "erewash"] + [
         f for f in shire if f.locality != "erewash"
     ]
@@ -47,10 +47,10 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
         if not children:
             continue
         sent = now - timedelta(hours=hours)
-        request_id = await service.send_request(
+        request_id = await requests.send_request(
             referrer,
             family,
-            service.NewRequest(
+            requests.NewRequest(
                 request_type="service",
                 child_id=children[0].id,
                 details="Attendance has fallen this term and the family has asked for help with routines.",
@@ -64,7 +64,7 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
         if plan == "new":
             continue
         if plan == "advice":
-            await service.triage(
+            await triage.triage(
                 handler,
                 request_id,
                 1,
@@ -79,11 +79,11 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
             "overdue": now - timedelta(hours=26),
             "vcm": sent + timedelta(hours=2),
         }[plan]
-        await service.triage(
+        await triage.triage(
             handler, request_id, 1, "initial_contact", "Needs screening.", "", opened
         )
         if plan == "vcm":
-            await service.screen(
+            await screening.screen(
                 senior,
                 request_id,
                 2,

@@ -19,7 +19,7 @@ from portal.plugin_api import (
     hookimpl,
     now_utc,
 )
-from portal_derbyshire import card, service
+from portal_derbyshire import card, common, vcm
 from portal_derbyshire.area import DERBYSHIRE, SOCIAL_CARE_ROUTE
 from portal_derbyshire.controllers import DERBYSHIRE_ROLES, HANDLERS
 
@@ -49,13 +49,13 @@ def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
     if not user.has_role(*DERBYSHIRE_ROLES):
         return []
     items = [NavigationItem("Derbyshire", "/derbyshire/")]
-    if user.has_role(*service.SP_ROLES):
+    if user.has_role(*common.SP_ROLES):
         items.append(NavigationItem("Starting Point queue", "/derbyshire/starting-point"))
-    if user.has_role(service.PRACTITIONER):
+    if user.has_role(common.PRACTITIONER):
         items.append(NavigationItem("My requests", "/derbyshire/requests"))
-    if user.has_role(service.PRACTITIONER, service.ADVISOR):
+    if user.has_role(common.PRACTITIONER, common.ADVISOR):
         items.append(NavigationItem("My cases", "/derbyshire/cases"))
-    if user.has_role(*service.SP_ROLES, service.MANAGER):
+    if user.has_role(*common.SP_ROLES, common.MANAGER):
         items.append(NavigationItem("24-hour report", "/derbyshire/reports/timeliness"))
     return items
 
@@ -79,14 +79,14 @@ def portal_database_app() -> str:
 def portal_area_teams() -> Sequence[AreaTeam]:
     return [
         AreaTeam(
-            key=service.eht_team(slug),
+            key=common.eht_team(slug),
             name=f"{name} Early Help Team",
             description=(
                 f"Lead Practitioners allocated cases at the {name} Vulnerable Children's Meeting."
             ),
             member_roles=EHT_MEMBER_ROLES,
         )
-        for slug, name in service.DISTRICT_NAMES.items()
+        for slug, name in common.DISTRICT_NAMES.items()
     ]
 
 
@@ -100,15 +100,15 @@ def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
             allocates=allocates,
             allocation_team=team,
         )
-        for key, label, hint, allocates, team in service.vcm_outcomes(series_key)
+        for key, label, hint, allocates, team in vcm.vcm_outcomes(series_key)
     ]
 
 
 @hookimpl
 def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
-    if decision.kind != service.KIND:
+    if decision.kind != common.KIND:
         return None
-    return service.vcm_decided(
+    return vcm.vcm_decided(
         decision.record_id,
         decision.outcome,
         decision.decision,
