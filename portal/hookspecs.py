@@ -31,6 +31,8 @@ if TYPE_CHECKING:
         SocialCareRoute,
     )
     from portal.auth.service import CurrentUser
+    from portal.info_requests.contract import RecordSection
+    from portal.reports.contract import Measure, ReportQuery
 
 PROJECT_NAME = "portal"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -103,4 +105,16 @@ def portal_area_teams() -> Sequence[AreaTeam]:
 @hookspec
 def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
     """Return a coroutine giving the area's card for a family's record page (family's area only)."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_report_measures(query: ReportQuery) -> Awaitable[Sequence[Measure]]:
+    """Return a coroutine giving the area's own report figures for the query (that area only)."""
+    raise NotImplementedError
+
+
+@hookspec
+def portal_person_records(person_id: int, family_id: int) -> Awaitable[Sequence[RecordSection]]:
+    """Return a coroutine giving the area's records about a person, for an information request."""
     raise NotImplementedError

@@ -32,10 +32,12 @@ from portal.families import service as families
 from portal.families.service import StaleVersion
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
+from portal.info_requests.contract import RecordItem, RecordSection, Redaction
 from portal.lead import service as lead
 from portal.meetings import service as meetings
 from portal.notify import service as notify
 from portal.queues import service as queues
+from portal.reports.contract import Measure, MeasureRow, ReportQuery
 from portal.web.forms import Form, new_form_key
 from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import family_for, see_other, user_of
@@ -56,9 +58,15 @@ __all__ = [
     "FamilyCard",
     "Form",
     "Locality",
+    "Measure",
+    "MeasureRow",
     "NavigationItem",
     "Person",
     "PortalUser",
+    "RecordItem",
+    "RecordSection",
+    "Redaction",
+    "ReportQuery",
     "SocialCareRoute",
     "StaleVersion",
     "assessments",

@@ -1,0 +1,1 @@
+"""Information requests: everything held about a person, for a subject access request."""

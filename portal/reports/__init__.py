@@ -1,0 +1,1 @@
+"""Partnership reports: timeliness and outcomes of early help, per area and locality."""
