@@ -22,11 +22,13 @@ from portal.areas import NavigationItem
 from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
+from portal.case_audit.controllers import HANDLERS as CASE_AUDIT_HANDLERS
 from portal.closure.controllers import HANDLERS as CLOSURE_HANDLERS
 from portal.consent.controllers import CONSENT_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.families.controllers import FAMILY_HANDLERS
+from portal.info_requests.controllers import HANDLERS as INFO_REQUEST_HANDLERS
 from portal.lead.controllers import LEAD_HANDLERS
 from portal.meetings.controllers import HANDLERS as MEETING_HANDLERS
 from portal.meetings.nav import MeetingsNavMiddleware, shows_meetings
@@ -34,12 +36,14 @@ from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
 from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
 from portal.queues.controllers import HANDLERS as TEAM_HANDLERS
+from portal.reports.controllers import HANDLERS as REPORT_HANDLERS
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
 from portal.taf.controllers import HANDLERS as TAF_HANDLERS
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.guards import require_sign_in, signed_in_user
+from portal.web.oversight_nav import oversight_navigation
 from portal.web.pages import PAGE_HANDLERS
 from portal.web.security import csrf_protect_hook, security_headers_hook
 from portal.web.session_middleware import SessionMiddleware
@@ -94,6 +98,8 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             if any(is_area_manager(user, area) for area in user.areas & area_slugs):
                 items.append(NavigationItem("Emergency access", "/access/break-glass"))
                 items.append(NavigationItem("Teams", "/teams"))
+        if user is not None:
+            items += oversight_navigation(user, area_slugs)
         if user is not None and user.has_role(ADMIN):
             items.append(NavigationItem("Users", "/admin/users"))
             items.append(NavigationItem("Bank holidays", "/admin/bank-holidays"))
@@ -116,6 +122,10 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             ADMIN_ROUTER,
             *NOTIFY_HANDLERS,
             *WORKDAYS_HANDLERS,
+            # Oversight pages guard themselves: analysts work across areas.
+            *REPORT_HANDLERS,
+            *CASE_AUDIT_HANDLERS,
+            *INFO_REQUEST_HANDLERS,
             Router(
                 path="/",
                 route_handlers=[

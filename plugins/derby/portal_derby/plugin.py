@@ -13,11 +13,14 @@ from portal.plugin_api import (
     AreaTeam,
     CurrentUser,
     FamilyCard,
+    Measure,
     NavigationItem,
+    RecordSection,
+    ReportQuery,
     SocialCareRoute,
     hookimpl,
 )
-from portal_derby import card, controllers, demo, teams, vcm
+from portal_derby import card, controllers, demo, information, reports, teams, vcm
 from portal_derby.area import DERBY, SOCIAL_CARE_ROUTE
 
 DERBY_ROLES = controllers.DERBY_ROLES
@@ -83,3 +86,13 @@ def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
 @hookimpl
 def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
     return card.family_card(family_id, user)
+
+
+@hookimpl
+def portal_report_measures(query: ReportQuery) -> Awaitable[Sequence[Measure]]:
+    return reports.measures(query)
+
+
+@hookimpl
+def portal_person_records(person_id: int, family_id: int) -> Awaitable[Sequence[RecordSection]]:
+    return information.person_records(person_id, family_id)

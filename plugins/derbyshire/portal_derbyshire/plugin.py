@@ -14,12 +14,15 @@ from portal.plugin_api import (
     AreaTeam,
     CurrentUser,
     FamilyCard,
+    Measure,
     NavigationItem,
+    RecordSection,
+    ReportQuery,
     SocialCareRoute,
     hookimpl,
     now_utc,
 )
-from portal_derbyshire import card, common, vcm
+from portal_derbyshire import card, common, information, reports, vcm
 from portal_derbyshire.area import DERBYSHIRE, SOCIAL_CARE_ROUTE
 from portal_derbyshire.controllers import DERBYSHIRE_ROLES, HANDLERS
 
@@ -129,3 +132,13 @@ def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
 @hookimpl
 def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
     return card.family_card(family_id, user)
+
+
+@hookimpl
+def portal_report_measures(query: ReportQuery) -> Awaitable[Sequence[Measure]]:
+    return reports.measures(query)
+
+
+@hookimpl
+def portal_person_records(person_id: int, family_id: int) -> Awaitable[Sequence[RecordSection]]:
+    return information.person_records(person_id, family_id)

@@ -1,0 +1,5 @@
+"""HTTP handlers (being built)."""
+
+from typing import Any
+
+HANDLERS: list[Any] = []

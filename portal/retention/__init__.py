@@ -1,0 +1,1 @@
+"""Retention: how long each kind of record is kept, and disposing of what is due."""
