@@ -10,6 +10,7 @@ from portal.assessments.tables import (
 )
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
+from portal.case_audit.tables import CaseAuditFinding, CaseAuditSample
 from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.escalation.tables import SocialCareReferral, StepDown
@@ -71,4 +72,6 @@ CORE_TABLES = (
     Meeting,
     AgendaItem,
     MeetingAttendance,
+    CaseAuditSample,
+    CaseAuditFinding,
 )
