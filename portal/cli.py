@@ -1,5 +1,5 @@
 """The `portal` command: serve, migrate, demo-data, check-config, notify-worker,
-end-sessions, audit."""
+end-sessions, audit, retention."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from portal.settings import ConfigError, Settings, database_url_from_env
@@ -47,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     audit_actions = audit.add_subparsers(dest="audit_action", required=True)
     audit_actions.add_parser("verify", help="check the audit trail's hash chain")
 
+    retention = commands.add_parser(
+        "retention", help="list records due for disposal (--apply deletes them)"
+    )
+    retention.add_argument("--apply", action="store_true", help="delete what is due")
+    retention.add_argument(
+        "--as-of", type=date.fromisoformat, help="judge as on this past date (YYYY-MM-DD)"
+    )
+
     args = parser.parse_args(argv)
     try:
         if args.command == "migrate":
@@ -57,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_end_sessions(database_url_from_env(), args.user_id))
         if args.command == "audit" and args.audit_action == "verify":
             return asyncio.run(_audit_verify(database_url_from_env()))
+        if args.command == "retention":
+            return asyncio.run(_retention(database_url_from_env(), args.apply, args.as_of))
         settings = Settings.from_env()
         if args.command == "serve":
             return _serve(settings, args.host, args.port, args.workers)
@@ -227,6 +238,42 @@ async def _audit_verify(database_url: str) -> int:
         return 1
     print(f"Audit trail intact: {report.checked} events checked.")
     return 0
+
+
+async def _retention(database_url: str, apply: bool, as_of: date | None) -> int:
+    """Ids only: the output may end up in a scheduler's log."""
+    from portal.db import bind_tables, close_pool, engine_from_url, open_pool
+    from portal.retention import service
+    from portal.retention.rules import rules_from_env
+
+    rules = rules_from_env()
+    today = service.uk_today()
+    if as_of and as_of > today:
+        raise ConfigError("--as-of must not be a future date")
+    tables = service.all_tables()
+    engine = engine_from_url(database_url)
+    bind_tables(engine, tables)
+    await open_pool(engine)
+    try:
+        found = await service.find_due(rules, as_of or today)
+        for due in found:
+            print(f"{due.rule.record_type} (kept {due.rule.period} from {due.rule.measured_from}):")
+            print(f"  due for disposal: {len(due.ids)}{_ids(due.ids)}")
+            if due.held:
+                print(f"  held, episode still open: {len(due.held)}{_ids(due.held)}")
+        if not apply:
+            print("Dry run: nothing deleted. Run with --apply to delete what is due.")
+            return 0
+        done = await service.apply(found, as_of or today, tables)
+    finally:
+        await close_pool(engine)
+    rows = sum(sum(d.rows.values()) for d in done)
+    print(f"Disposed of {len(done)} record(s) and batch(es): {rows} row(s) deleted, each audited.")
+    return 0
+
+
+def _ids(ids: list[int]) -> str:
+    return f" (ids {', '.join(map(str, ids))})" if ids else ""
 
 
 if __name__ == "__main__":

@@ -11,7 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from portal.retention.rules import RetentionRule
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -65,6 +69,8 @@ class Settings:
     smtp_host: str = "localhost"
     smtp_port: int = 1025
     smtp_from: str = DEFAULT_SMTP_FROM
+    # The council's retention schedule (PORTAL_RETENTION_<RULE>), checked at start.
+    retention_rules: tuple[RetentionRule, ...] = ()
 
     @property
     def is_https(self) -> bool:
@@ -118,6 +124,7 @@ class Settings:
             smtp_host=_host(env, "PORTAL_SMTP_HOST", "localhost"),
             smtp_port=_int(env, "PORTAL_SMTP_PORT", 1025, 1, 65535),
             smtp_from=_sender(env, "PORTAL_SMTP_FROM", DEFAULT_SMTP_FROM),
+            retention_rules=_retention_rules(env),
         )
 
 
@@ -125,6 +132,12 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
     """Just the database URL: enough for `portal migrate` and other offline commands."""
     env = os.environ if env is None else env
     return _database_url(env.get("PORTAL_DATABASE_URL", DEFAULT_DATABASE_URL))
+
+
+def _retention_rules(env: Mapping[str, str]) -> tuple[RetentionRule, ...]:
+    from portal.retention.rules import rules_from_env  # it imports ConfigError from here
+
+    return rules_from_env(env)
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
