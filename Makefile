@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_RUN := $(UV) run --frozen
 
-.PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit bench-matching clean
+.PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit bench bench-data bench-matching clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -43,6 +43,16 @@ lint: install ## ruff check, ruff format --check, mypy (strict, tests included)
 format: install ## Apply ruff's formatting and safe fixes
 	$(UV_RUN) ruff format .
 	$(UV_RUN) ruff check --fix .
+
+BENCH_SCALE ?= 1
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/portal_bench
+
+bench-data: install ## (Re)load the synthetic partnership into PostgreSQL (BENCH_SCALE=1: 200,000 families)
+	$(UV_RUN) python bench/synthetic.py --scale $(BENCH_SCALE) --database-url $(BENCH_DATABASE_URL)
+
+bench: install ## Load-test the main pages against a bare-page ceiling (loads bench data if missing)
+	bash scripts/ensure-wrk.sh
+	BENCH_SCALE=$(BENCH_SCALE) $(UV_RUN) python bench/run.py --database-url $(BENCH_DATABASE_URL)
 
 bench-matching: install ## Precision, recall and speed of find-before-create on tests/matching/pairs.csv
 	$(UV_RUN) python bench/matching_quality.py

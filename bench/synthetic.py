@@ -785,7 +785,7 @@ async def copy_all(url: str, data: Data) -> None:
             print(f"    {table}: {len(rows):,} rows", flush=True)
         # Explicit ids were given: move each sequence past them.
         for table in COLUMNS:  # our own constant table names, not input
-            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"  # noqa: S608, E501
+            sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1))"  # noqa: S608
             await conn.execute(sql)
     finally:
         await conn.close()

@@ -1,0 +1,357 @@
+"""`make bench`: the portal's main pages under load, against a bare-page ceiling.
+
+Starts `portal serve` (production settings) on the bench database and the
+ceiling app (bench/ceiling_app.py) the same way, signs in synthetic
+practitioners by writing server-side sessions straight into the database (no
+identity provider: the token's SHA-256 is what portal_session stores, and the
+CSRF token is the HMAC the portal derives from it), then drives each page with
+wrk and bench/wrk/rotate.lua, and finally a mixed workload at a steady rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import asyncpg
+
+from portal.web.security import csrf_token_for
+
+ROOT = Path(__file__).resolve().parents[1]
+LUA = ROOT / "bench" / "wrk" / "rotate.lua"
+BENCH_ISSUER = "https://bench-idp.invalid"
+TODAY = datetime.now(UTC).date()
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    lines: list[str]  # rotate.lua request lines
+    expect: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def line(method: str, path: str, token: str, secret: str, body: str = "") -> str:
+    csrf = csrf_token_for(hashlib.sha256(token.encode()).hexdigest(), secret)
+    return "\t".join((method, path, f"portal_session={token}", csrf, body))
+
+
+async def has_data(url: str) -> bool:
+    try:
+        conn = await asyncpg.connect(url)
+    except (OSError, asyncpg.InvalidCatalogNameError):
+        return False
+    try:
+        return bool(await conn.fetchval("SELECT to_regclass('family') IS NOT NULL")) and bool(
+            await conn.fetchval("SELECT EXISTS (SELECT 1 FROM family)")
+        )
+    finally:
+        await conn.close()
+
+
+async def sign_in(conn: asyncpg.Connection, user_ids: list[int]) -> dict[int, str]:
+    """A fresh session per user, written as the portal's start_session writes it."""
+    now = datetime.now(UTC)
+    tokens = {uid: secrets.token_urlsafe(32) for uid in user_ids}
+    await conn.execute("DELETE FROM portal_session WHERE id_token = 'bench'")
+    await conn.copy_records_to_table(
+        "portal_session",
+        records=[
+            (hashlib.sha256(t.encode()).hexdigest(), uid, now, now, "bench")
+            for uid, t in tokens.items()
+        ],
+        columns=["token_hash", "user", "created_at", "last_seen_at", "id_token"],
+    )
+    return tokens
+
+
+async def build_pages(url: str, secret: str, users: int) -> dict[str, Page]:
+    """Request lines for each page, each signed-in user on their own families."""
+    rng = random.Random(11)  # noqa: S311 picking fictional records, not security
+    conn = await asyncpg.connect(url)
+    try:
+        leads = await conn.fetch(
+            """SELECT DISTINCT ON (f.lead_practitioner) f.lead_practitioner AS uid,
+                      f.id AS family, a.id AS assessment
+               FROM family f JOIN assessment a ON a.family = f.id AND a.status = 'in_progress'
+               JOIN portal_user u ON u.id = f.lead_practitioner AND u.issuer = $1
+               WHERE f.status = 'open' ORDER BY f.lead_practitioner, f.id LIMIT $2""",
+            BENCH_ISSUER,
+            users,
+        )
+        queue_users = [
+            r["id"]
+            for r in await conn.fetch(
+                "SELECT id FROM portal_user WHERE issuer = $1 AND roles = "
+                "'derbyshire.starting_point' LIMIT 200",
+                BENCH_ISSUER,
+            )
+        ]
+        children = await conn.fetch(
+            "SELECT p.given_names, p.family_name, p.date_of_birth, f.postcode FROM person p "
+            "JOIN family f ON f.id = p.family WHERE p.role = 'child' ORDER BY random() LIMIT 2000"
+        )
+        tokens = await sign_in(conn, [r["uid"] for r in leads] + queue_users)
+    finally:
+        await conn.close()
+    if not leads or not queue_users:
+        raise SystemExit("bench: no practitioners with in-progress assessments in the bench data")
+    caseload, family, find, save = [], [], [], []
+    for row in leads:
+        token = tokens[row["uid"]]
+        caseload.append(line("GET", "/", token, secret))
+        family.append(line("GET", f"/families/{row['family']}", token, secret))
+        child = rng.choice(children)
+        born = child["date_of_birth"]
+        query = {
+            "given_names": child["given_names"].split()[0],
+            "family_name": child["family_name"],
+            "dob-day": born.day,
+            "dob-month": born.month,
+            "dob-year": born.year,
+        }
+        find.append(line("POST", "/families/find", token, secret, urlencode(query)))
+        answer = {"children_needs": f"Support with attendance (bench {rng.randrange(10**6)})"}
+        path = f"/families/{row['family']}/assessments/{row['assessment']}/sections/needs"
+        save.append(line("POST", path, token, secret, urlencode(answer)))
+    queue = [line("GET", "/derbyshire/starting-point", tokens[u], secret) for u in queue_users]
+    return {
+        "caseload (home)": Page("caseload (home)", caseload, 200),
+        "family record": Page("family record", family, 200),
+        "find-before-create": Page("find-before-create", find, 200),
+        "Starting Point queue": Page("Starting Point queue", queue, 200),
+        "assessment section save": Page("assessment section save", save, 303),
+    }
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    out = log.open("wb")
+    return subprocess.Popen(  # noqa: S603 our own commands
+        cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+    )
+
+
+def wait_ready(port: int, path: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"bench: nothing answered on port {port}")
+
+
+def check(port: int, page: Page) -> int:
+    """One request by hand: a page that is fast because it fails would mislead."""
+    method, path, cookie, csrf, body = [*page.lines[0].split("\t"), ""][:5]
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=body.encode() if method == "POST" else None,
+        headers={"Cookie": cookie, "X-CSRFToken": csrf} if cookie else {},
+        method=method,
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            status, size = response.status, len(response.read())
+    except urllib.error.HTTPError as error:
+        status, size = error.code, 0
+    if status != page.expect:
+        raise SystemExit(f"bench: {page.name} answered {status}, expected {page.expect}")
+    return size
+
+
+def wrk(
+    port: int, page: Page, seconds: int, connections: int, threads: int, rate: int | None = None
+) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(page.lines) + "\n")
+    env = {**os.environ, "BENCH_REQUESTS": f.name, "BENCH_THREADS": str(threads)}
+    if page.expect:
+        env["BENCH_EXPECT"] = str(page.expect)
+    if rate:
+        env["BENCH_RATE"] = str(rate)
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}",
+    ]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    os.unlink(f.name)
+    result = json.loads(out.split("BENCH_RESULT", 1)[1].strip().splitlines()[0])
+    result["rps"] = result["requests"] / result["seconds"]
+    result["errors"] = result["socket_errors"] + result["http_errors"] + result["unexpected_status"]
+    return dict(result)
+
+
+def row(name: str, r: dict[str, Any], ceiling: float | None) -> str:
+    ratio = f"{r['rps'] / ceiling:6.0%}" if ceiling else "     -"
+    return (
+        f"| {name:<26} | {r['rps']:8.1f} | {r['p50']:7.1f} | {r['p95']:7.1f} | "
+        f"{r['p99']:7.1f} | {r['errors']:6d} | {ratio} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="make bench")
+    parser.add_argument(
+        "--database-url", default="postgresql://postgres@127.0.0.1:5432/portal_bench"
+    )
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", 1)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 15)))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--users", type=int, default=1000, help="signed-in practitioners")
+    parser.add_argument("--rate", type=int, default=200, help="mixed workload, requests/s")
+    parser.add_argument("--mixed-seconds", type=int, default=60)
+    args = parser.parse_args(argv)
+
+    if not asyncio.run(has_data(args.database_url)):
+        print(f"No bench data in {args.database_url}: loading it at scale {args.scale}.")
+        subprocess.run(  # noqa: S603 our own command
+            [
+                sys.executable,
+                "bench/synthetic.py",
+                "--scale",
+                str(args.scale),
+                "--database-url",
+                args.database_url,
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+    secret = secrets.token_urlsafe(48)
+    portal_port, ceiling_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PORTAL_ENVIRONMENT": "production",
+        "PORTAL_DATABASE_URL": args.database_url,
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{portal_port}",
+        # Never contacted: the bench signs in by writing sessions, not through OIDC.
+        "PORTAL_OIDC_ISSUER": "http://127.0.0.1:9",
+        "PORTAL_OIDC_CLIENT_ID": "bench",
+        "PORTAL_OIDC_CLIENT_SECRET": "bench-not-a-secret",
+        "PORTAL_SESSION_SECRET": secret,
+        "PYTHONPATH": str(ROOT),
+    }
+    logs = ROOT / "var" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    pages = asyncio.run(build_pages(args.database_url, secret, args.users))
+    servers = [
+        start(
+            [
+                sys.executable,
+                "-m",
+                "portal.cli",
+                "serve",
+                "--port",
+                str(portal_port),
+                "--workers",
+                str(args.workers),
+            ],
+            env,
+            logs / "portal.log",
+        ),
+        start(
+            [sys.executable, "-m", "bench.ceiling_app", str(ceiling_port), str(args.workers)],
+            env,
+            logs / "ceiling.log",
+        ),
+    ]
+    try:
+        wait_ready(portal_port, "/healthz")
+        wait_ready(ceiling_port, "/")
+        ceiling_page = Page("ceiling (bare Litestar+Jinja)", ["GET\t/\t\t\t"], 200)
+        sizes = {name: check(portal_port, page) for name, page in pages.items()}
+        sizes["ceiling"] = check(ceiling_port, ceiling_page)
+        print(f"\nPage sizes (bytes): {sizes}")
+        print(
+            f"{len(pages['caseload (home)'].lines)} signed-in practitioners, "
+            f"{args.workers} workers, {args.connections} connections, {args.seconds} s a page\n"
+        )
+        header = (
+            "| page                       |    req/s |  p50 ms |  p95 ms |  p99 ms | "
+            "errors | ceiling |"
+        )
+        ceiling = wrk(ceiling_port, ceiling_page, args.seconds, args.connections, 2)
+        results = {
+            name: wrk(portal_port, page, args.seconds, args.connections, 2)
+            for name, page in pages.items()
+        }
+        print(header)
+        print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+        print(row(ceiling_page.name, ceiling, None))
+        for name, result in results.items():
+            print(row(name, result, ceiling["rps"]))
+        mix = Page("mixed", mixed(pages), 0)
+        print(
+            f"\nMixed practitioner workload at {args.rate} req/s for {args.mixed_seconds} s "
+            "(40% caseload, 30% family, 10% search, 10% queue, 10% save):"
+        )
+        m = wrk(portal_port, mix, args.mixed_seconds, 64, 2, rate=args.rate)
+        errors = m["socket_errors"] + m["http_errors"]
+        print(
+            f"  achieved {m['rps']:.1f} req/s, {m['requests']} requests, "
+            f"errors {errors} ({errors / max(m['requests'], 1):.2%}), "
+            f"p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, p99 {m['p99']:.1f} ms"
+        )
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(20)
+    return 0
+
+
+def mixed(pages: dict[str, Page]) -> list[str]:
+    """A practitioner's day, interleaved: the same users over every page."""
+    weights = {
+        "caseload (home)": 4,
+        "family record": 3,
+        "find-before-create": 1,
+        "Starting Point queue": 1,
+        "assessment section save": 1,
+    }
+    out = []
+    for i in range(max(len(p.lines) for p in pages.values())):
+        for name, weight in weights.items():
+            lines = pages[name].lines
+            out += [lines[(i * weight + k) % len(lines)] for k in range(weight)]
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
