@@ -23,7 +23,7 @@ from portal.assessments.tables import (
 )
 from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
-from portal.auth.tables import LoginAttempt, PortalUser
+from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.families.tables import Family, Person, PersonSearchKey, Relationship
@@ -455,3 +455,64 @@ def test_a_council_sets_its_own_period(portal: Portal) -> None:
     bad = run_cli("retention", env={**env, "PORTAL_RETENTION_EARLY_HELP_RECORD": "forever"})
     assert bad.returncode == 2
     assert "PORTAL_RETENTION_EARLY_HELP_RECORD must be a number of years or days" in bad.stderr
+
+
+async def seed_small_records() -> tuple[Rows, Rows]:
+    """Sessions, emails and notifications either side of their dates: (due, kept)."""
+    user = await a_user()
+    due: Rows = {}
+    kept: Rows = {}
+    day = timedelta(days=1)
+    as_of = datetime(AS_OF.year, AS_OF.month, AS_OF.day, 12, tzinfo=UTC)
+    for rows, seen in ((due, as_of - 2 * day), (kept, as_of)):
+        await add(
+            rows, PortalSession, token_hash=f"{seen:%j}" * 16, user=user,
+            created_at=seen, last_seen_at=seen,
+        )  # fmt: skip
+    old = await add(
+        due, Notification, recipient=user, kind="k", message="m", link="/notifications",
+        created_at=as_of - 800 * day, dedupe_key="old",
+    )  # fmt: skip
+    new = await add(
+        kept, Notification, recipient=user, kind="k", message="m", link="/notifications",
+        created_at=as_of - 100 * day, dedupe_key="new",
+    )  # fmt: skip
+    emails = [  # (rows, notification, status, sent or last tried)
+        (due, old, "pending", as_of),  # goes with its old notification
+        (due, new, "sent", as_of - 91 * day),
+        (due, new, "failed", as_of - 91 * day),
+        (kept, new, "sent", as_of - 89 * day),
+        (kept, new, "pending", as_of - 200 * day),  # never sent: not a sent email
+    ]
+    for i, (rows, notification, status, at) in enumerate(emails):
+        await add(
+            rows, OutboxEmail, notification=notification, to_address="pat@example.org",
+            subject="s", body="b", status=status, next_attempt_at=at,
+            sent_at=at if status == "sent" else None, message_id=f"e{i}@t",
+        )  # fmt: skip
+    return due, kept
+
+
+def test_apply_disposes_of_old_sessions_emails_and_notifications(portal: Portal) -> None:
+    due, kept = portal.run(seed_small_records)
+
+    out = cli(portal, "--apply")
+
+    assert portal.run(present, due) == {}
+    assert portal.run(present, kept) == kept
+    assert "Disposed of 3 record(s) and batch(es): 5 row(s) deleted" in out
+    events = portal.run(AuditEvent.select().where(AuditEvent.action == "records_disposed").run)
+    rows = {e["record_type"]: json.loads(e["detail"])["rows"] for e in events}
+    assert rows == {
+        "ended_session": {"portal_session": 1},
+        "sent_email": {"outbox_email": 2},
+        "notification": {"notification": 1, "outbox_email": 1},
+    }
+    assert all("pat@example.org" not in json.dumps(e, default=str) for e in events)
+
+
+def test_a_future_as_of_date_is_refused(database_url: str, idp_issuer: str) -> None:
+    env = portal_env(database_url, idp_issuer, "http://127.0.0.1:8000")
+    result = run_cli("retention", "--apply", "--as-of", "2999-01-01", env=env)
+    assert result.returncode == 2
+    assert "--as-of must not be a future date" in result.stderr
