@@ -10,6 +10,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from portal.settings import ConfigError, Settings, database_url_from_env
 
@@ -89,18 +90,24 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     from portal.app import create_app
 
     create_app(settings)  # fail now, with a clear message, rather than in a worker
-    uvicorn.run(
-        "portal.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=False,
-        server_header=False,
-        access_log=True,
-        timeout_graceful_shutdown=10,
-    )
+    uvicorn.run("portal.app:app_from_environment", **server_options(settings, host, port, workers))
     return 0
+
+
+def server_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
+    """uvicorn's settings for `portal serve` (uvloop and httptools when installed)."""
+    return {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        # Client addresses come from X-Forwarded-For only when a trusted proxy sent it.
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": list(settings.trusted_proxies),
+        "server_header": False,
+        "access_log": True,
+        "timeout_graceful_shutdown": 10,
+    }
 
 
 async def _migrate(database_url: str) -> int:

@@ -6,6 +6,7 @@ misconfigured deployment fails loudly instead of half-working.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -71,6 +72,9 @@ class Settings:
     smtp_from: str = DEFAULT_SMTP_FROM
     # The council's retention schedule (PORTAL_RETENTION_<RULE>), checked at start.
     retention_rules: tuple[RetentionRule, ...] = ()
+    # Reverse proxies whose X-Forwarded-For / -Proto the server believes (IPs or
+    # networks); empty: none, so a client cannot claim another address.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_https(self) -> bool:
@@ -125,6 +129,7 @@ class Settings:
             smtp_port=_int(env, "PORTAL_SMTP_PORT", 1025, 1, 65535),
             smtp_from=_sender(env, "PORTAL_SMTP_FROM", DEFAULT_SMTP_FROM),
             retention_rules=_retention_rules(env),
+            trusted_proxies=_networks(env, "PORTAL_TRUSTED_PROXIES"),
         )
 
 
@@ -159,6 +164,21 @@ def _url(env: Mapping[str, str], name: str, default: str | None) -> str:
     if parts.query or parts.fragment:
         raise ConfigError(f"{name} must not have a query string or fragment")
     return value.rstrip("/")
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks ("10.0.0.5, 10.1.0.0/16")."""
+    networks = []
+    for part in env.get(name, "").split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part.strip())))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: {part.strip()!r} is not an IP address or network (e.g. 10.0.0.0/24)"
+            ) from None
+    return tuple(networks)
 
 
 def _host(env: Mapping[str, str], name: str, default: str) -> str:

@@ -68,3 +68,22 @@ def test_roles_come_from_the_configured_mapping_only() -> None:
     assert map_roles(["EH.Worker", "Global.Admin", 7], settings.role_map) == {"derby.practitioner"}
     assert map_roles("EH.Boss", settings.role_map) == {"derby.area_manager"}
     assert map_roles(None, settings.role_map) == frozenset()
+
+
+def test_no_proxy_is_trusted_unless_configured() -> None:
+    from portal.cli import server_options
+
+    options = server_options(Settings.from_env(GOOD), "127.0.0.1", 8000, 2)
+    assert options["proxy_headers"] is False and options["forwarded_allow_ips"] == []
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    from portal.cli import server_options
+
+    settings = Settings.from_env({**GOOD, "PORTAL_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16"})
+    assert settings.trusted_proxies == ("10.0.0.5/32", "10.1.0.0/16")
+    options = server_options(settings, "127.0.0.1", 8000, 2)
+    assert options["proxy_headers"] is True
+    assert options["forwarded_allow_ips"] == ["10.0.0.5/32", "10.1.0.0/16"]
+    with pytest.raises(ConfigError, match="PORTAL_TRUSTED_PROXIES"):
+        Settings.from_env({**GOOD, "PORTAL_TRUSTED_PROXIES": "proxy.example.org"})
