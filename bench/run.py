@@ -163,9 +163,9 @@ def wait_ready(port: int, path: str, seconds: float = 60) -> None:
     raise SystemExit(f"bench: nothing answered on port {port}")
 
 
-def check(port: int, page: Page) -> int:
+def check(port: int, page: Page, index: int = 0) -> int:
     """One request by hand: a page that is fast because it fails would mislead."""
-    method, path, cookie, csrf, body = [*page.lines[0].split("\t"), ""][:5]
+    method, path, cookie, csrf, body = [*page.lines[index % len(page.lines)].split("\t"), ""][:5]
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
         data=body.encode() if method == "POST" else None,
@@ -186,6 +186,31 @@ def check(port: int, page: Page) -> int:
     if status != page.expect:
         raise SystemExit(f"bench: {page.name} answered {status}, expected {page.expect}")
     return size
+
+
+def queries_per_request(url: str, port: int, page: Page, n: int = 10) -> float:
+    """Committed transactions per request, from pg_stat_database: Piccolo runs each
+    query outside a transaction in its own, so this counts queries (a rough guide:
+    another client of the same database would add to it)."""
+
+    async def committed() -> int:
+        await asyncio.sleep(1.2)  # PostgreSQL flushes a backend's counts within a second
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute("SELECT pg_stat_clear_snapshot()")
+            return int(
+                await conn.fetchval(
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                    "WHERE datname = current_database()"
+                )
+            )
+        finally:
+            await conn.close()
+
+    before = asyncio.run(committed())
+    for i in range(n):
+        check(port, page, i + 1)
+    return round((asyncio.run(committed()) - before - 1) / n, 1)
 
 
 def wrk(
@@ -236,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--users", type=int, default=1000, help="signed-in practitioners")
     parser.add_argument("--rate", type=int, default=200, help="mixed workload, requests/s")
-    parser.add_argument("--mixed-seconds", type=int, default=60)
+    parser.add_argument("--mixed-seconds", type=int, default=60, help="0: no mixed workload")
+    parser.add_argument("--only", default="", help="only the pages whose name contains this")
     args = parser.parse_args(argv)
 
     if not asyncio.run(has_data(args.database_url)):
@@ -294,10 +320,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_ready(portal_port, "/healthz")
         wait_ready(ceiling_port, "/")
-        ceiling_page = Page("ceiling (bare Litestar+Jinja)", ["GET\t/\t\t\t"], 200)
+        ceiling_page = Page("ceiling (bare page)", ["GET\t/\t\t\t"], 200)
         sizes = {name: check(portal_port, page) for name, page in pages.items()}
         sizes["ceiling"] = check(ceiling_port, ceiling_page)
         print(f"\nPage sizes (bytes): {sizes}")
+        counts = {
+            n: queries_per_request(args.database_url, portal_port, p) for n, p in pages.items()
+        }
+        print(f"Database transactions per request (~ queries): {counts}")
         print(
             f"{len(pages['caseload (home)'].lines)} signed-in practitioners, "
             f"{args.workers} workers, {args.connections} connections, {args.seconds} s a page\n"
@@ -310,12 +340,15 @@ def main(argv: list[str] | None = None) -> int:
         results = {
             name: wrk(portal_port, page, args.seconds, args.connections, 2)
             for name, page in pages.items()
+            if args.only in name
         }
         print(header)
         print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
         print(row(ceiling_page.name, ceiling, None))
         for name, result in results.items():
             print(row(name, result, ceiling["rps"]))
+        if not args.mixed_seconds:
+            return 0
         mix = Page("mixed", mixed(pages), 0)
         print(
             f"\nMixed practitioner workload at {args.rate} req/s for {args.mixed_seconds} s "
