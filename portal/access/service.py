@@ -10,6 +10,7 @@ was withdrawn is open only to its lead practitioner and area managers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -91,36 +92,62 @@ def can_see_access_history(user: CurrentUser, area: str) -> bool:
 
 async def relationship(user: CurrentUser, family: Family) -> str | None:
     """Why this user may open this family's record, or None."""
-    if family.area not in user.areas:
-        return None
+    return (await relationships(user, [family]))[family.id]
+
+
+def _from_record(user: CurrentUser, family: Family) -> str | None:
+    """The reasons the family row itself gives (no query needed)."""
     manager = is_area_manager(user, family.area)
-    if family.restricted:
-        if family.lead_practitioner == user.id:
-            return "lead"
-        return "area_manager" if manager else None
     if family.lead_practitioner == user.id:
         return "lead"
+    if family.restricted:
+        return "area_manager" if manager else None
     if family.created_by == user.id:
         return "creator"
-    if manager:
-        return "area_manager"
-    if await TafMember.exists().where(
-        (TafMember.family == family.id)
+    return "area_manager" if manager else None
+
+
+async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[int, str | None]:
+    """``relationship`` for many families at once (search results), in a fixed
+    number of queries however many families there are."""
+    reasons: dict[int, str | None] = {
+        f.id: _from_record(user, f) if f.area in user.areas else None for f in families
+    }
+    undecided = [
+        f.id
+        for f in families
+        if reasons[f.id] is None and f.area in user.areas and not f.restricted
+    ]
+    if not undecided:
+        return reasons
+    in_taf = await TafMember.select(TafMember.family).where(
+        TafMember.family.is_in(undecided)
         & (TafMember.user == user.id)
         & TafMember.removed_at.is_null()
-    ):
-        return "taf"
-    if await LeadTransfer.exists().where(
-        (LeadTransfer.family == family.id)
+    )
+    proposed = await LeadTransfer.select(LeadTransfer.family).where(
+        LeadTransfer.family.is_in(undecided)
         & (LeadTransfer.to_practitioner == user.id)
         & (LeadTransfer.status == "pending")
+    )
+    areas = {f.id: f.area for f in families}
+    queued = await queues.held_families(user, {i: areas[i] for i in undecided})
+    glass = await BreakGlassGrant.select(BreakGlassGrant.family).where(
+        BreakGlassGrant.family.is_in(undecided)
+        & (BreakGlassGrant.user == user.id)
+        & (BreakGlassGrant.expires_at > now_utc())
+    )
+    # The first that applies, in the same order as REASONS lists them.
+    for reason, ids in (
+        ("taf", {r["family"] for r in in_taf}),
+        ("proposed_lead", {r["family"] for r in proposed}),
+        ("queue", queued),
+        ("break_glass", {r["family"] for r in glass}),
     ):
-        return "proposed_lead"
-    if await queues.holds(user, family.id, family.area):
-        return "queue"
-    if await active_break_glass(user, family.id):
-        return "break_glass"
-    return None
+        for family_id in undecided:
+            if reasons[family_id] is None and family_id in ids:
+                reasons[family_id] = reason
+    return reasons
 
 
 async def active_break_glass(user: CurrentUser, family_id: int) -> bool:

@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import can_see_access_history, is_area_manager, relationship
+from portal.access.service import can_see_access_history, is_area_manager, relationships
 from portal.areas import FamilyArrival
 from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
@@ -165,11 +165,13 @@ async def match_summaries(
     the matching people only where they have a relationship with the family,
     otherwise just that it is known, its area and its lead practitioner."""
     leads = await lead.leads_of(sorted({f["id"] for _, f, _ in found}))
+    families = {f["id"]: Family(**f) for _, f, _ in found}
+    access_to = await relationships(user, list(families.values()))
     summaries: dict[int, dict[str, Any]] = {}
     for person, family, match in found:
         entry = summaries.get(family["id"])
         if entry is None:
-            access = await relationship(user, Family(**family))
+            access = access_to[family["id"]]
             entry = {"family": family, "lead": leads.get(family["id"]), "access": access}
             entry["people"] = []
             summaries[family["id"]] = entry
