@@ -19,7 +19,7 @@ import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -386,11 +386,3 @@ def grade_counts(cases: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
     """(grade, label, count) for each grade, then the cases not yet reviewed."""
     counts = [(g, label, sum(1 for c in cases if c["grade"] == g)) for g, label in GRADES.items()]
     return [*counts, ("", "Not yet reviewed", sum(1 for c in cases if not c["grade"]))]
-
-
-def reviewed_label(sample: dict[str, Any]) -> str:
-    return f"{sample['reviewed']} of {sample['cases']} reviewed"
-
-
-def when(value: datetime | None) -> str:
-    return value.isoformat() if value else ""
