@@ -292,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         "PORTAL_OIDC_CLIENT_SECRET": "bench-not-a-secret",
         "PORTAL_SESSION_SECRET": secret,
         "PYTHONPATH": str(ROOT),
+        # The data is fictional, so the server log may say why a request failed.
+        "PORTAL_LOG_TRACEBACKS": "true",
     }
     logs = ROOT / "var" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
