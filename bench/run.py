@@ -349,6 +349,12 @@ def main(argv: list[str] | None = None) -> int:
         print(row(ceiling_page.name, ceiling, None))
         for name, result in results.items():
             print(row(name, result, ceiling["rps"]))
+        for name, r in results.items():
+            if r["errors"]:
+                print(
+                    f"  {name}: {r['socket_errors']} socket errors or time-outs (10 s), "
+                    f"{r['http_errors']} HTTP 4xx/5xx, {r['unexpected_status']} other statuses"
+                )
         if not args.mixed_seconds:
             return 0
         mix = Page("mixed", mixed(pages), 0)
@@ -362,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  achieved {m['rps']:.1f} req/s, {m['requests']} requests, "
             f"errors {errors} ({errors / max(m['requests'], 1):.2%}), "
             f"p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, p99 {m['p99']:.1f} ms"
+        )
+        print(
+            f"  ({m['socket_errors']} socket errors or time-outs, {m['http_errors']} HTTP 4xx/5xx)"
         )
     finally:
         for server in servers:
