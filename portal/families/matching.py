@@ -893,6 +893,36 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
     return Match(round(probability, 4), tuple(reasons))
 
 
+# The most everything but the dates of birth and NHS numbers can add to a
+# score: both names agreeing exactly at the same address (every other name
+# term only takes away).
+_BEST_OF_THE_REST = (
+    PRIOR + max(W_GIVEN.values()) + max(W_FAMILY.values()) + max(W_POSTCODE.values())
+)
+
+
+def cannot_match(query: PersonDetails, candidate: PersonDetails) -> bool:
+    """True only when ``score`` is certainly below MATCH_THRESHOLD whatever the
+    names say, judged from NHS numbers and dates of birth alone: a quick test
+    before the costly name work. A common family name with a birth year fetches
+    hundreds of children born on other days, and a different date of birth
+    (-9) outweighs the best the names and address can do."""
+    q = _prepare(query)
+    nhs = normalise_nhs_number(candidate.nhs_number)
+    total = _BEST_OF_THE_REST
+    if q.nhs and nhs and valid_nhs_number(nhs):
+        total += W_NHS_SAME if nhs == q.nhs else W_NHS_DIFFERENT
+    dob = candidate.date_of_birth
+    if q.dob is not None and dob is not None:
+        weight = W_DOB[dob_level(q.dob, dob)]
+        unnamed = q.placeholder or _given_words(candidate.given_names)[1]
+        if unnamed and abs((q.dob - dob).days) <= EXPECTED_DATE_DAYS:
+            weight = max(weight, W_DOB_EXPECTED)
+        total += weight
+    # A score is rounded to 4 places before the threshold: keep a margin.
+    return total < -0.01
+
+
 def is_likely_match(query: PersonDetails, candidate: PersonDetails) -> bool:
     return score(query, candidate).score >= MATCH_THRESHOLD
 

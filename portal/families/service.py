@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +11,7 @@ from typing import Any
 
 import asyncpg
 from litestar.exceptions import NotFoundException
+from piccolo.query import OrderByRaw
 from piccolo.table import Table
 
 from portal.audit import service as audit
@@ -94,27 +94,30 @@ async def find_candidates(
     keys = sorted(matching.query_keys(query))
     if not keys:
         return []
-    hits = await PersonSearchKey.select(PersonSearchKey.person).where(
-        PersonSearchKey.key.is_in(keys)
+    # The people sharing the most keys with the query, ranked in the database.
+    ranked = (
+        PersonSearchKey.select(PersonSearchKey.person)
+        .where(PersonSearchKey.key.is_in(keys))
+        .group_by(PersonSearchKey.person)
+        .order_by(OrderByRaw("COUNT(*)"), ascending=False)
+        .limit(MAX_CANDIDATES)
     )
-    shared = Counter(row["person"] for row in hits)
-    if not shared:
-        return []
-    # Score the people sharing the most keys with the query first.
-    best = [person_id for person_id, _ in shared.most_common(MAX_CANDIDATES)]
-    people = await Person.select().where(Person.id.is_in(best))
-    family_ids = sorted({p["family"] for p in people} - {exclude_family})
-    families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids or [0]))}
-    found = []
+    people = await Person.select(
+        *Person.all_columns(), Person.family.postcode.as_alias("family_postcode")
+    ).where(Person.id.is_in(ranked) & (Person.family != (exclude_family or 0)))
+    scored = []
     for person in people:
-        family = families.get(person["family"])
-        if family is None:
+        candidate = details_of(person, person.pop("family_postcode"))
+        if matching.cannot_match(query, candidate):
             continue
-        match = matching.score(query, details_of(person, family["postcode"]))
+        match = matching.score(query, candidate)
         if match.score >= matching.MATCH_THRESHOLD:
-            found.append((person, family, match))
-    found.sort(key=lambda item: -item[2].score)
-    return found[:MAX_MATCHES]
+            scored.append((person, match))
+    scored.sort(key=lambda item: (-item[1].score, item[0]["id"]))
+    scored = scored[:MAX_MATCHES]
+    family_ids = sorted({person["family"] for person, _ in scored})
+    families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids or [0]))}
+    return [(person, families[person["family"]], match) for person, match in scored]
 
 
 async def rebuild_search_keys(batch_size: int = 1000) -> int:

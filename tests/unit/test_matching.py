@@ -20,6 +20,7 @@ from portal.families.matching import (
     MATCH_THRESHOLD,
     Match,
     PersonDetails,
+    cannot_match,
     damerau_levenshtein,
     fold,
     is_likely_match,
@@ -730,3 +731,31 @@ def test_a_search_without_a_postcode_finds_a_common_name_with_the_same_birthday(
     )
     moved = PersonDetails(given, family, date_of_birth=date(2015, 6, 1), postcode="S40 2LX")
     assert not is_likely_match(moved, child(given, family, date(2015, 6, 1)))
+
+
+def test_the_quick_test_never_drops_a_likely_match() -> None:
+    """``cannot_match`` skips candidates before the name work: it must only
+    skip ones whose score is certainly below the threshold, and it should skip
+    the many children born on other days that a common surname fetches."""
+    skipped = 0
+    for _, _, _, a, b in pairs():
+        for query, candidate in ((a, b), (b, a)):
+            if cannot_match(query, candidate):
+                skipped += 1
+                assert not is_likely_match(query, candidate), (query, candidate)
+    assert skipped > 0
+
+
+def test_the_quick_test_skips_another_birthday_and_another_nhs_number() -> None:
+    query = child("Olivia", "Smith", nhs="9434765919")
+    assert cannot_match(query, child("Olivia", "Smith", dob=DOB + timedelta(days=200)))
+    assert cannot_match(query, child("Olivia", "Smith", nhs="4010232137"))
+    # The same NHS number outweighs a different date of birth: scored in full.
+    assert not cannot_match(
+        query, child("Olivia", "Smith", dob=DOB + timedelta(days=200), nhs="9434765919")
+    )
+    # No date of birth to compare, a one-digit slip, or a baby not yet named
+    # near its expected date: all scored in full.
+    assert not cannot_match(query, child("Olivia", "Smith", dob=None))
+    assert not cannot_match(query, child("Olivia", "Smith", dob=DOB + timedelta(days=10)))
+    assert not cannot_match(query, child("Baby", "Smith", dob=DOB + timedelta(days=20)))
