@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,11 +48,11 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return migrated_sqlite(tmp_path_factory.mktemp("db"))
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A brand-new database per test session, migrated with `portal migrate`, then dropped."""
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[str]:
+    """A brand-new database migrated with `portal migrate`, dropped afterwards."""
     admin = postgres_admin_url()
-    name = f"portal_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
 
     async def run(sql: str) -> None:
         connection = await asyncpg.connect(admin, timeout=5)
@@ -67,9 +68,18 @@ def postgres_url() -> Iterator[str]:
             f"PostgreSQL is required for these tests and is not reachable at {admin}: {error}"
         )
     url = admin.rsplit("/", 1)[0] + f"/{name}"
-    migrate(url)
-    yield url
-    in_fresh_loop(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        migrate(url)
+        yield url
+    finally:
+        in_fresh_loop(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A brand-new database per test session."""
+    with fresh_postgres_database("portal_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import email
 import re
-import secrets
 import sys
 import time
 from collections.abc import Iterator
@@ -31,9 +30,9 @@ from portal.auth.tables import PortalUser
 from portal.db import bind_tables, engine_from_url
 from portal.notify.service import Note, notify_many
 from portal.tables import CORE_TABLES
-from tests.conftest import TEST_CLIENT_BASE, in_fresh_loop, postgres_admin_url
+from tests.conftest import TEST_CLIENT_BASE, fresh_postgres_database, in_fresh_loop
 from tests.support.families import consent_form, new_family_form, search_form
-from tests.support.processes import Process, free_port, migrate, portal_env
+from tests.support.processes import Process, free_port, portal_env
 from tests.support.signin import complete_at_idp
 
 PUBLIC_HOST = urlsplit(TEST_CLIENT_BASE).netloc  # what the proxy would pass on
@@ -43,23 +42,8 @@ EMAILS = 40
 @pytest.fixture(scope="module")
 def shared_database() -> Iterator[str]:
     """One brand-new PostgreSQL database for both processes, dropped afterwards."""
-    admin = postgres_admin_url()
-    name = f"portal_scale_{secrets.token_hex(4)}"
-
-    async def run(sql: str) -> None:
-        connection = await asyncpg.connect(admin, timeout=5)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    in_fresh_loop(run(f'CREATE DATABASE "{name}"'))
-    url = admin.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        migrate(url)
+    with fresh_postgres_database("portal_scale") as url:
         yield url
-    finally:
-        in_fresh_loop(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="module")
