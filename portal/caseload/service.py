@@ -42,9 +42,17 @@ class Filters:
 
 async def my_family_rows(user: CurrentUser) -> list[dict[str, Any]]:
     """Open families this user leads, recorded (unless restricted) or is a TAF member of."""
-    in_taf = TafMember.select(TafMember.family).where(
+    # Each relationship is looked up by its own index first: one query ORing
+    # them had PostgreSQL scan every family of the area (~27 ms at 200,000).
+    mine = await Family.select(Family.id).where(
+        (Family.lead_practitioner == user.id) | (Family.created_by == user.id)
+    )
+    in_taf = await TafMember.select(TafMember.family).where(
         (TafMember.user == user.id) & TafMember.removed_at.is_null()
     )
+    ids = sorted({r["id"] for r in mine} | {r["family"] for r in in_taf})
+    if not ids:
+        return []
     return await (
         Family.select(
             Family.id,
@@ -54,13 +62,11 @@ async def my_family_rows(user: CurrentUser) -> list[dict[str, Any]]:
             Family.statutory_lead,
         )
         .where(
-            Family.area.is_in(list(user.areas) or [""])
+            Family.id.is_in(ids)
+            & Family.area.is_in(list(user.areas) or [""])
             & (Family.status == "open")
-            & (
-                (Family.lead_practitioner == user.id)
-                | ((Family.created_by == user.id) & (Family.restricted == False))  # noqa: E712
-                | (Family.id.is_in(in_taf) & (Family.restricted == False))  # noqa: E712
-            )
+            # Restricted records stay only with their lead practitioner.
+            & ((Family.lead_practitioner == user.id) | (Family.restricted == False))  # noqa: E712
         )
         .order_by(Family.updated_at, ascending=False)
         .limit(MAX_FAMILIES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +23,14 @@ from portal.workdays.tables import BankHolidayOverride
 
 
 def england_bank_holidays(years: range) -> dict[date, str]:
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=list(years)))
+    return dict(_england_bank_holidays(years.start, years.stop))
+
+
+@lru_cache(maxsize=64)
+def _england_bank_holidays(first_year: int, stop_year: int) -> tuple[tuple[date, str], ...]:
+    # Worked out once per span of years: every caseload and assessment page asks.
+    found = holidays.country_holidays("GB", subdiv="ENG", years=list(range(first_year, stop_year)))
+    return tuple(sorted(found.items()))
 
 
 def is_working_day(day: date, closed: Collection[date]) -> bool:
@@ -44,11 +52,15 @@ def working_days_between(start: date, end: date, closed: Collection[date]) -> in
     """Working days after ``start`` up to and including ``end``; negative when ``end`` is earlier."""
     if end < start:
         return -working_days_between(end, start, closed)
-    return sum(
-        1
-        for offset in range(1, (end - start).days + 1)
-        if is_working_day(start + timedelta(days=offset), closed)
+    # Weekdays by arithmetic (an overdue assessment may be months old), then
+    # the bank holidays that fall on one of them.
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    weekdays = weeks * 5 + sum(
+        1 for offset in range(1, rest + 1) if (start + timedelta(days=offset)).weekday() < 5
     )
+    holidays_off = sum(1 for day in set(closed) if start < day <= end and day.weekday() < 5)
+    return weekdays - holidays_off
 
 
 async def closed_days(first: date, last: date) -> set[date]:
