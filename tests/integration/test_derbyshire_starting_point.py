@@ -430,6 +430,40 @@ def test_the_queue_sorts_by_time_left(portal: Portal, clock: Clock) -> None:
     assert "Overdue by 1 hour" in queue and "1 hour left" in queue
 
 
+def test_a_long_queue_is_shown_a_page_at_a_time(portal: Portal, clock: Clock) -> None:
+    """Thousands of open requests at scale: 50 a page, most urgent first."""
+    _, request_id = safeguarding_request(portal)
+    template = {k: v for k, v in row_of(portal, request_id).items() if k != "id"}
+
+    async def copies() -> None:
+        await StartingPointRequest.insert(
+            *[
+                StartingPointRequest(
+                    **{
+                        **template,
+                        "submitted_at": T0 + timedelta(minutes=n),
+                        "idempotency_key": f"copy-{n}",
+                    }
+                )
+                for n in range(1, 61)
+            ]
+        )
+
+    portal.run(copies)
+    as_user(portal, "derbyshire.sp")
+    first = portal.client.get("/derbyshire/starting-point").text
+    rows = re.findall(r'id="queue-row-(\d+)"', first)
+    assert len(rows) == 50 and int(rows[0]) == request_id  # the oldest first
+    assert "61 open requests: 1 to 50 shown" in first and "Page 1 of 2" in first
+    assert 'href="/derbyshire/starting-point?page=2"' in first
+    second = portal.client.get("/derbyshire/starting-point?page=2").text
+    assert len(re.findall(r'id="queue-row-(\d+)"', second)) == 11
+    assert "51 to 61 shown" in second and 'hx-get="/derbyshire/starting-point?page=2"' in second
+    # A page past the end shows the last; nonsense shows the first.
+    assert "Page 2 of 2" in portal.client.get("/derbyshire/starting-point?page=9").text
+    assert "Page 1 of 2" in portal.client.get("/derbyshire/starting-point?page=x").text
+
+
 # Screening -----------------------------------------------------------------------------------------
 
 

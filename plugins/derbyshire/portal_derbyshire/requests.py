@@ -99,7 +99,15 @@ async def cases_of(user_id: int) -> list[dict[str, Any]]:
 
 
 async def open_queue() -> list[dict[str, Any]]:
-    return await requests_where(StartingPointRequest.status.is_in(list(OPEN_STATUSES)))
+    """Every open request, without the children's names (the queue adds them
+    for the page it shows: there may be thousands)."""
+    return await StartingPointRequest.select(*_columns()).where(
+        StartingPointRequest.status.is_in(list(OPEN_STATUSES))
+    )
+
+
+async def with_children(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return await families.with_children(rows, lambda r: int(r["family"]))
 
 
 async def advisors() -> list[dict[str, Any]]:

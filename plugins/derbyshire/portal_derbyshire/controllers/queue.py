@@ -36,15 +36,33 @@ def sort_queue(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]
     return contacts + new
 
 
+PAGE_SIZE = 50
+
+
+def page_number(value: str | None, pages: int) -> int:
+    """The page asked for, kept within 1..pages (a bad value shows page 1)."""
+    try:
+        return min(max(int(value or 1), 1), pages)
+    except ValueError:
+        return 1
+
+
 @get("/starting-point", name="derbyshire_queue", guards=STAFF)
 async def queue(request: Request[Any, Any, Any]) -> Template:
     user = user_of(request)
     now = now_of(request)
     rows = sort_queue(await requests.open_queue(), now)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = page_number(request.query_params.get("page"), pages)
+    shown = await requests.with_children(rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     await audit.record("starting_point_queue_viewed", "success", actor=user, page=request.url.path)
     context = {
         **common_context(request),
-        "rows": rows,
+        "rows": shown,
+        "total": len(rows),
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * PAGE_SIZE + 1,
         "overdue": sum(1 for r in rows if r["clock"] and r["clock"].overdue),
     }
     if request.headers.get("hx-target") == "queue-poll":
