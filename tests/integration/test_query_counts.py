@@ -38,7 +38,7 @@ CEILINGS = {
     "section_save": 15,
     "taf": 11,
     "derby_inbox": 6,
-    "starting_point_queue": 8,
+    "starting_point_queue": 10,  # counted and paged in the database (two counts, one page)
 }
 
 SURNAME = "Quillfeather"

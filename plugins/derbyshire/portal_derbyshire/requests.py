@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from piccolo.query import OrderByRaw
+
 from portal.plugin_api import (
     CurrentUser,
     Family,
@@ -25,6 +27,7 @@ from portal.plugin_api import (
     queues,
     write_transaction,
 )
+from portal_derbyshire.clock import STANDARD
 from portal_derbyshire.common import (
     ADVISOR,
     AGENCY,
@@ -98,16 +101,46 @@ async def cases_of(user_id: int) -> list[dict[str, Any]]:
     )
 
 
-async def open_queue() -> list[dict[str, Any]]:
-    """Every open request, without the children's names (the queue adds them
-    for the page it shows: there may be thousands)."""
-    return await StartingPointRequest.select(*_columns()).where(
-        StartingPointRequest.status.is_in(list(OPEN_STATUSES))
+# Initial Contacts first (the least time left first, i.e. the oldest), then
+# new requests, oldest first: the order Starting Point works them in.
+_CONTACTS_FIRST = OrderByRaw(
+    "CASE WHEN status = 'initial_contact' AND initial_contact_at IS NOT NULL THEN 0 ELSE 1 END"
+)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[dict[str, Any]]  # this page's requests, with the children's names
+    total: int  # open requests in all
+    overdue: int  # Initial Contacts past the 24 hours
+    page: int
+    pages: int
+    first: int  # the position of this page's first request
+
+
+async def open_queue_page(now: datetime, asked: int, size: int) -> QueuePage:
+    """One page of the open queue, sorted and counted in the database: there
+    may be thousands of open requests."""
+    r = StartingPointRequest
+    is_open = r.status.is_in(list(OPEN_STATUSES))
+    total = await r.count().where(is_open)
+    overdue = await r.count().where(
+        (r.status == "initial_contact") & (r.initial_contact_at < now - STANDARD)
     )
-
-
-async def with_children(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return await families.with_children(rows, lambda r: int(r["family"]))
+    pages = max(1, -(-total // size))
+    page = min(max(asked, 1), pages)
+    rows = await (
+        r.select(*_columns())
+        .where(is_open)
+        .order_by(_CONTACTS_FIRST)
+        .order_by(r.initial_contact_at)
+        .order_by(r.submitted_at)
+        .order_by(r.id)
+        .offset((page - 1) * size)
+        .limit(size)
+    )
+    rows = await families.with_children(rows, lambda row: int(row["family"]))
+    return QueuePage(rows, total, overdue, page, pages, (page - 1) * size + 1)
 
 
 async def advisors() -> list[dict[str, Any]]:
