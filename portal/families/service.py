@@ -23,6 +23,15 @@ from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey
 ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
 MAX_MATCHES = 20
 MAX_CANDIDATES = 2000  # scored in full per search
+SCORED_COLUMNS = (
+    Person.id,
+    Person.given_names,
+    Person.family_name,
+    Person.other_names,
+    Person.date_of_birth,
+    Person.expected_date,
+    Person.nhs_number,
+)
 
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
@@ -102,22 +111,31 @@ async def find_candidates(
         .order_by(OrderByRaw("COUNT(*)"), ascending=False)
         .limit(MAX_CANDIDATES)
     )
-    people = await Person.select(
-        *Person.all_columns(), Person.family.postcode.as_alias("family_postcode")
+    # Only what scoring reads: a common name fetches a thousand candidates.
+    candidates = await Person.select(
+        *SCORED_COLUMNS, Person.family.postcode.as_alias("family_postcode")
     ).where(Person.id.is_in(ranked) & (Person.family != (exclude_family or 0)))
     scored = []
-    for person in people:
-        candidate = details_of(person, person.pop("family_postcode"))
-        if matching.cannot_match(query, candidate):
+    for candidate in candidates:
+        details = details_of(candidate, candidate["family_postcode"])
+        if matching.cannot_match(query, details):
             continue
-        match = matching.score(query, candidate)
+        match = matching.score(query, details)
         if match.score >= matching.MATCH_THRESHOLD:
-            scored.append((person, match))
-    scored.sort(key=lambda item: (-item[1].score, item[0]["id"]))
+            scored.append((candidate["id"], match))
+    scored.sort(key=lambda item: (-item[1].score, item[0]))
     scored = scored[:MAX_MATCHES]
-    family_ids = sorted({person["family"] for person, _ in scored})
-    families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids or [0]))}
-    return [(person, families[person["family"]], match) for person, match in scored]
+    if not scored:
+        return []
+    people = {
+        p["id"]: p for p in await Person.select().where(Person.id.is_in([i for i, _ in scored]))
+    }
+    family_ids = sorted({p["family"] for p in people.values()})
+    families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids))}
+    return [
+        (people[person_id], families[people[person_id]["family"]], match)
+        for person_id, match in scored
+    ]
 
 
 async def rebuild_search_keys(batch_size: int = 1000) -> int:
