@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from portal.assessments.sections import SECTIONS
-from portal.audit.chain import GENESIS_HASH, event_hash
+from portal.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from portal.families.matching import PersonDetails, search_keys
 from portal.families.name_frequencies import FAMILY_NAMES, GIVEN_NAMES
 from portal.families.nicknames import NICKNAMES
@@ -245,23 +245,7 @@ COLUMNS = {
         "submitted_at",
         "queue_entry_id",
     ),
-    "audit_event": (
-        "id",
-        "at",
-        "actor_user_id",
-        "actor_identity",
-        "actor_label",
-        "actor_organisation",
-        "action",
-        "outcome",
-        "record_type",
-        "record_id",
-        "family_id",
-        "page",
-        "detail",
-        "prev_hash",
-        "row_hash",
-    ),
+    "audit_event": (*HASHED_FIELDS, "row_hash"),
 }
 
 
