@@ -263,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=200, help="mixed workload, requests/s")
     parser.add_argument("--mixed-seconds", type=int, default=60, help="0: no mixed workload")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
+    parser.add_argument(
+        "--quiet-seconds", type=int, default=8, help="one connection at a time, seconds a page"
+    )
     args = parser.parse_args(argv)
 
     if not asyncio.run(has_data(args.database_url)):
@@ -355,6 +358,17 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {name}: {r['socket_errors']} socket errors or time-outs (10 s), "
                     f"{r['http_errors']} HTTP 4xx/5xx, {r['unexpected_status']} other statuses"
                 )
+        print(
+            f"\nOne request at a time (1 connection, {args.quiet_seconds} s a page): the latency "
+            "a practitioner sees when the server is not saturated"
+        )
+        print(header)
+        print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+        quiet_ceiling = wrk(ceiling_port, ceiling_page, args.quiet_seconds, 1, 1)
+        print(row(ceiling_page.name, quiet_ceiling, None))
+        for name, page in pages.items():
+            if args.only in name:
+                print(row(name, wrk(portal_port, page, args.quiet_seconds, 1, 1), None))
         if not args.mixed_seconds:
             return 0
         mix = Page("mixed", mixed(pages), 0)
