@@ -36,7 +36,9 @@ async def record_export(
     )
 
 
-def _font(pdf: FPDF) -> str:
+def pdf_font(pdf: FPDF) -> str:
+    """DejaVu where installed (any script), else the built-in Helvetica; also
+    used by the information request PDF."""
     for directory in FONT_DIRS:
         regular, bold = directory / "DejaVuSans.ttf", directory / "DejaVuSans-Bold.ttf"
         if regular.exists() and bold.exists():
@@ -46,7 +48,7 @@ def _font(pdf: FPDF) -> str:
     return "Helvetica"
 
 
-def _plain(text: str, font: str) -> str:
+def pdf_text(text: str, font: str) -> str:
     # the built-in Helvetica only has Latin-1
     return text if font == "DejaVu" else text.encode("latin-1", "replace").decode("latin-1")
 
@@ -59,19 +61,19 @@ def pdf_of(
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_title("Early Help Assessment")
-    font = _font(pdf)
+    font = pdf_font(pdf)
     pdf.add_page()
     width = pdf.epw
 
     def heading(text: str, size: int) -> None:
         pdf.set_font(font, "B", size)
-        pdf.multi_cell(width, size * 0.55, _plain(text, font), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.55, pdf_text(text, font), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
     def body(text: str) -> None:
         pdf.set_font(font, "", 11)
         pdf.multi_cell(
-            width, 5.5, _plain(text or "Not answered", font), new_x="LMARGIN", new_y="NEXT"
+            width, 5.5, pdf_text(text or "Not answered", font), new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(2)
 
@@ -92,7 +94,7 @@ def pdf_of(
         heading(section.title, 15)
         for question, answer in rows:
             pdf.set_font(font, "B", 11)
-            pdf.multi_cell(width, 5.5, _plain(question, font), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5.5, pdf_text(question, font), new_x="LMARGIN", new_y="NEXT")
             body(answer)
     if snapshot["appendices"]:
         heading("Appendices", 15)

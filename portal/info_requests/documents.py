@@ -8,7 +8,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from portal.assessments.documents import _font, _plain
+from portal.assessments.documents import pdf_font, pdf_text
 from portal.info_requests.redaction import full_name
 from portal.info_requests.service import EXPORT_FORMAT, InformationExport
 from portal.web.templating import format_when
@@ -60,13 +60,13 @@ def pdf_of(export: InformationExport) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_title("Information held about a person")
-    font = _font(pdf)
+    font = pdf_font(pdf)
     pdf.add_page()
     width = pdf.epw
 
     def line(text: str, size: int = 11, style: str = "", gap: float = 1) -> None:
         pdf.set_font(font, style, size)
-        pdf.multi_cell(width, size * 0.5, _plain(text, font), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.5, pdf_text(text, font), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
     line("Information held about a person", 20, "B", 3)
