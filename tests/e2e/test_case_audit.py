@@ -108,3 +108,32 @@ def test_an_auditor_draws_the_same_sample_twice_and_reviews_a_case(
     expect(counts.get_by_role("row", name="Not yet reviewed")).to_contain_text("4")
     expect(page.get_by_text("Reviews slipped beyond six weeks.")).to_be_visible()
     check_accessibility(page)
+
+
+def test_an_auditor_draws_and_reviews_without_javascript(
+    page_without_js: Page, base_url: str, e2e_database_url: str
+) -> None:
+    """Every form is a plain form (Derby West, 2018: untouched by the test above)."""
+    page = page_without_js
+    seed_database(
+        e2e_database_url,
+        [Episode(date(2018, 1 + n, 3), locality="west") for n in range(4)],
+    )
+    sign_in(page, base_url, "derby.auditor", path="/case-audits")
+    page.get_by_role("link", name="Draw a sample").click()
+    page.get_by_label("How many cases?").fill("3")
+    page.get_by_label("Locality (optional)").select_option(label="West")
+    fill_date(page, "Episodes started from", date(2018, 1, 1))
+    fill_date(page, "Episodes started up to", date(2018, 12, 31))
+    page.get_by_label("Seed (optional)").fill("derby-west-2018")
+    page.get_by_role("button", name="Draw the sample").click()
+    expect(page.get_by_text("3 chosen at random from 4 matching episodes")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Case 1", exact=True).click()
+    page.get_by_label("Good practice").fill("Clear, shared plan.")
+    page.get_by_label("Good", exact=True).check()
+    page.get_by_role("button", name="Save audit").click()
+    expect(page.locator("#progress")).to_have_text("1 of 3 reviewed")
+    expect(page.locator("#case-1")).to_contain_text("Good")
+    check_accessibility(page)

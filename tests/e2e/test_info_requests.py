@@ -80,3 +80,33 @@ def test_a_manager_exports_a_persons_information(
         pdf = tmp_path / "export.pdf"
         pdf_download.value.save_as(pdf)
         assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_manager_finds_and_exports_without_javascript(
+    page: Page, page_without_js: Page, base_url: str, tmp_path: Path
+) -> None:
+    """The search, the choice and the downloads are plain forms and links."""
+    child = Child(given="Maisie")
+    sign_in(page, base_url, "derby.school", check_pages=False)
+    family_id = record_family(page, base_url, child)
+
+    manager = page_without_js
+    sign_in(manager, base_url, "derby.manager", path="/information-requests")
+    manager.get_by_label("First name", exact=True).fill(child.given)
+    manager.get_by_label("Last name", exact=True).fill(child.surname)
+    fill_date(manager, "Date of birth (if known)", child.born)
+    manager.get_by_role("button", name="Search", exact=True).click()
+    expect(
+        manager.get_by_role("heading", level=2, name="1 possible match in your area")
+    ).to_be_visible()
+    check_accessibility(manager)
+    manager.get_by_role("link", name=f"Choose {child.name}").click()
+    expect(
+        manager.get_by_role("heading", level=1, name="Check the information before you release it")
+    ).to_be_visible()
+    check_accessibility(manager)
+    with manager.expect_download() as json_download:
+        manager.get_by_role("link", name="Download the JSON").click()
+    saved = tmp_path / "export.json"
+    json_download.value.save_as(saved)
+    assert json.loads(saved.read_text(encoding="utf-8"))["subject"]["family_id"] == family_id

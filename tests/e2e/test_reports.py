@@ -22,8 +22,8 @@ YEAR = 2013
 TITLE = "Escalations to Children's Social Care"
 
 
-def seed(database_url: str) -> None:
-    """Families with escalations in 2013: North 2, South 1 (stored as Piccolo
+def seed(database_url: str, year: int = YEAR) -> None:
+    """Families with escalations in a year: North 2, South 1 (stored as Piccolo
     stores timestamps in SQLite: str() of a UTC datetime)."""
     assert database_url.startswith("sqlite:///"), database_url
     connection = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10)
@@ -34,7 +34,7 @@ def seed(database_url: str) -> None:
                 "'%derby.area_manager%' ORDER BY id LIMIT 1"
             ).fetchone()
             for locality, month in (("north", 3), ("north", 5), ("south", 7)):
-                when = str(datetime(YEAR, month, 10, 12, tzinfo=UTC))
+                when = str(datetime(year, month, 10, 12, tzinfo=UTC))
                 family = connection.execute(
                     "INSERT INTO family (area, locality, address_line_1, address_line_2, town,"
                     " postcode, created_at, updated_at, statutory_lead, status, closure_reason,"
@@ -101,3 +101,25 @@ def test_a_manager_filters_reads_a_chart_and_downloads_its_figures(
     ).to_be_visible()
     table = section.get_by_role("table", name=f"{TITLE}: the figures")
     expect(table.locator("tbody td")).to_have_text(["2", "1", "0", "0"])
+
+
+def test_the_report_filters_without_javascript(
+    page_without_js: Page, base_url: str, e2e_database_url: str
+) -> None:
+    """The filter form is a plain GET form: without JavaScript the whole page
+    comes back with the figures (2012: a year the other test leaves alone)."""
+    page = page_without_js
+    seed(e2e_database_url, 2012)
+    sign_in(page, base_url, "derby.manager", path="/reports")
+    fill_date(page, "From", date(2012, 1, 1))
+    fill_date(page, "To", date(2012, 12, 31))
+    page.get_by_label("Locality", exact=True).select_option(label="South")
+    page.get_by_role("button", name="Show figures").click()
+    expect(
+        page.get_by_role("heading", name="Derby City, South: 1 January 2012 to 31 December 2012")
+    ).to_be_visible()
+    assert "locality=south" in page.url
+    section = page.locator("section", has=page.get_by_role("heading", name=TITLE, exact=True))
+    table = section.get_by_role("table", name=f"{TITLE}: the figures")
+    expect(table.locator("tbody td")).to_have_text(["1"])
+    check_accessibility(page)
