@@ -120,33 +120,49 @@ async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[i
     ]
     if not undecided:
         return reasons
-    in_taf = await TafMember.select(TafMember.family).where(
-        TafMember.family.is_in(undecided)
-        & (TafMember.user == user.id)
-        & TafMember.removed_at.is_null()
-    )
-    proposed = await LeadTransfer.select(LeadTransfer.family).where(
-        LeadTransfer.family.is_in(undecided)
-        & (LeadTransfer.to_practitioner == user.id)
-        & (LeadTransfer.status == "pending")
-    )
     areas = {f.id: f.area for f in families}
-    queued = await queues.held_families(user, {i: areas[i] for i in undecided})
-    glass = await BreakGlassGrant.select(BreakGlassGrant.family).where(
-        BreakGlassGrant.family.is_in(undecided)
-        & (BreakGlassGrant.user == user.id)
-        & (BreakGlassGrant.expires_at > now_utc())
-    )
-    # The first that applies, in the same order as REASONS lists them.
-    for reason, ids in (
-        ("taf", {r["family"] for r in in_taf}),
-        ("proposed_lead", {r["family"] for r in proposed}),
+
+    async def in_taf(ids: list[int]) -> set[int]:
+        rows = await TafMember.select(TafMember.family).where(
+            TafMember.family.is_in(ids)
+            & (TafMember.user == user.id)
+            & TafMember.removed_at.is_null()
+        )
+        return {r["family"] for r in rows}
+
+    async def proposed(ids: list[int]) -> set[int]:
+        rows = await LeadTransfer.select(LeadTransfer.family).where(
+            LeadTransfer.family.is_in(ids)
+            & (LeadTransfer.to_practitioner == user.id)
+            & (LeadTransfer.status == "pending")
+        )
+        return {r["family"] for r in rows}
+
+    async def queued(ids: list[int]) -> set[int]:
+        return await queues.held_families(user, {i: areas[i] for i in ids})
+
+    async def glass(ids: list[int]) -> set[int]:
+        rows = await BreakGlassGrant.select(BreakGlassGrant.family).where(
+            BreakGlassGrant.family.is_in(ids)
+            & (BreakGlassGrant.user == user.id)
+            & (BreakGlassGrant.expires_at > now_utc())
+        )
+        return {r["family"] for r in rows}
+
+    # The first that applies, in the order REASONS lists them; stop asking
+    # once every family has its reason (a TAF member's record page: one query).
+    for reason, found in (
+        ("taf", in_taf),
+        ("proposed_lead", proposed),
         ("queue", queued),
-        ("break_glass", {r["family"] for r in glass}),
+        ("break_glass", glass),
     ):
-        for family_id in undecided:
-            if reasons[family_id] is None and family_id in ids:
-                reasons[family_id] = reason
+        ids = await found(undecided)
+        for family_id in ids & set(undecided):
+            reasons[family_id] = reason
+        undecided = [i for i in undecided if reasons[i] is None]
+        if not undecided:
+            break
     return reasons
 
 

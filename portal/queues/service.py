@@ -102,24 +102,9 @@ def works(user: CurrentUser, entry: dict[str, Any], teams: set[str]) -> bool:
     return user.has_role(*roles) and (not entry["team"] or entry["team"] in teams)
 
 
-async def holds(user: CurrentUser, family_id: int, area: str) -> bool:
-    """Whether an open request for this family sits in an inbox this user works."""
-    entries = await QueueEntry.select(
-        QueueEntry.roles, QueueEntry.team, QueueEntry.assigned_to
-    ).where(
-        (QueueEntry.family == family_id)
-        & (QueueEntry.area == area)
-        & QueueEntry.closed_at.is_null()
-    )
-    if not entries:
-        return False
-    teams = await teams_of(user.id, area)
-    return any(works(user, entry, teams) for entry in entries)
-
-
 async def held_families(user: CurrentUser, areas: Mapping[int, str]) -> set[int]:
     """Which of these families (id -> area) have an open request in an inbox
-    this user works: ``holds`` for many families in two queries."""
+    this user works: in two queries."""
     if not areas:
         return set()
     entries = await QueueEntry.select(

@@ -167,13 +167,13 @@ async def closures(query: ReportQuery) -> Measure:
         GROUP BY c.reason
     """  # noqa: S608
     counts = {r["reason"]: _int(r["n"]) for r in await rows(Assessment, sql, start, end, *args)}
-    labelled = [(REASONS.get(k, k), n) for k, n in counts.items() if k not in REASONS]
+    unknown = [(k, n) for k, n in counts.items() if k not in REASONS]
     return Measure(
         key="closures-by-reason",
         title="Closures by reason",
         rows=(
             *(MeasureRow(label, counts.get(key, 0)) for key, label in REASONS.items()),
-            *(MeasureRow(label, n) for label, n in labelled),
+            *(MeasureRow(label, n) for label, n in unknown),
         ),
         note="Episodes closed in the period, by the reason recorded at closure.",
     )
