@@ -152,7 +152,7 @@ async def _family(
         "",
     )
     if lead_it if lead_it is not None else rng.random() < 0.7:
-        await lead.take_lead(author, family)
+        await lead.take_lead(author, family, "creator")
         people = await families.people_of(family.id)
         child_row = next(p for p in people if p.role == "child")
         parent = next(p for p in people if p.role == "parent_carer")

@@ -44,6 +44,16 @@ REASONS = {
     "break_glass": "Emergency access (break-glass)",
 }
 
+# Reasons that let a user change the record. Emergency access is for reading
+# only: it must never turn into lead access or allow writes (issue 22). A
+# proposed lead reads until they accept (answering the proposal is its own
+# permission, checked by the lead service against the proposal itself).
+CHANGE_REASONS = frozenset({"lead", "creator", "taf", "area_manager", "queue"})
+READ_ONLY_MESSAGE = (
+    "Emergency access does not allow changes. If you think a child may be at risk of "
+    "significant harm, contact Children's Social Care now, and tell the lead practitioner"
+)
+
 
 @dataclass(frozen=True)
 class FamilyAccess:
@@ -57,6 +67,23 @@ class FamilyAccess:
     @property
     def is_manager(self) -> bool:
         return self.reason == "area_manager"
+
+    @property
+    def may_change(self) -> bool:
+        """Whether this reason lets the user change the record (not break-glass)."""
+        return self.reason in CHANGE_REASONS
+
+
+class ReadOnlyAccess(PermissionDeniedException):
+    """The user may read the record (emergency access) but not change it."""
+
+    def __init__(self, reason: str) -> None:
+        message = (
+            "You have been asked to become the lead practitioner: accept first to make changes"
+            if reason == "proposed_lead"
+            else READ_ONLY_MESSAGE
+        )
+        super().__init__(message)
 
 
 class NoRelationship(PermissionDeniedException):
@@ -174,12 +201,15 @@ async def active_break_glass(user: CurrentUser, family_id: int) -> bool:
     )
 
 
-async def open_family(user: CurrentUser, family_id: int, page: str) -> FamilyAccess:
+async def open_family(
+    user: CurrentUser, family_id: int, page: str, *, for_change: bool = False
+) -> FamilyAccess:
     """The family, if this user may see it; every look is audited, refused or not.
 
     Another area's family is a 404 (areas are separate tenants: an id must not
     reveal anything); a same-area family without a relationship is a 403 that
-    says who to ask and offers break-glass."""
+    says who to ask and offers break-glass. ``for_change`` asks for a reason
+    that allows changes: read-only access (break-glass) is then a 403."""
     family = await Family.objects().get(Family.id == family_id)
     if family is None or family.area not in user.areas:
         await audit.record(
@@ -214,6 +244,20 @@ async def open_family(user: CurrentUser, family_id: int, page: str) -> FamilyAcc
                 .first()
             )
         raise NoRelationship(family, restricted=family.restricted, lead=lead)
+    access = FamilyAccess(family=family, reason=reason)
+    if for_change and not access.may_change:
+        await audit.record(
+            "family_changed",
+            "refused",
+            actor=user,
+            record_type="family",
+            record_id=family.id,
+            family_id=family.id,
+            page=page,
+            access=reason,
+            reason="read-only access",
+        )
+        raise ReadOnlyAccess(reason)
     await audit.record(
         "family_viewed",
         "success",
@@ -224,7 +268,7 @@ async def open_family(user: CurrentUser, family_id: int, page: str) -> FamilyAcc
         page=page,
         access=reason,
     )
-    return FamilyAccess(family=family, reason=reason)
+    return access
 
 
 async def break_glass(user: CurrentUser, family_id: int, reason: str) -> BreakGlassGrant:

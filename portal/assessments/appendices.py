@@ -15,10 +15,11 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.access.service import ReadOnlyAccess
 from portal.assessments import service
 from portal.assessments.tables import AssessmentAppendix
 from portal.audit import service as audit
@@ -168,8 +169,8 @@ async def upload(
     request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
 ) -> Template | Redirect:
     access = await family_for(request, family_id)
-    if access.reason == "break_glass":
-        raise PermissionDeniedException("Emergency access does not allow changes")
+    if not access.may_change:
+        raise ReadOnlyAccess(access.reason)
     assessment = await service.assessment_in(access.family, assessment_id)
     data = await request.form()
     form = Form({k: str(v) for k, v in data.items() if not isinstance(v, UploadFile)})
@@ -260,8 +261,8 @@ async def remove(
     appendix_id: FromPath[int],
 ) -> Redirect:
     access = await family_for(request, family_id)
-    if access.reason == "break_glass":
-        raise PermissionDeniedException("Emergency access does not allow changes")
+    if not access.may_change:
+        raise ReadOnlyAccess(access.reason)
     assessment = await service.assessment_in(access.family, assessment_id)
     appendix = await appendix_in(assessment["id"], appendix_id)
     user = user_of(request)

@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import FamilyAccess
+from portal.access.service import FamilyAccess, ReadOnlyAccess
 from portal.assessments import appendices, documents, rescue, service
 from portal.assessments.sections import BY_SLUG, SECTIONS, VULNERABILITY_FACTORS, check, readable
 from portal.auth.service import now_utc
@@ -34,17 +34,17 @@ def path_of(family_id: int, assessment_id: int, rest: str = "") -> str:
 
 def can_edit(access: FamilyAccess) -> bool:
     # emergency (break-glass) access is for reading, not for changing the work
-    return access.reason != "break_glass"
+    return access.may_change
 
 
 def require_edit(access: FamilyAccess) -> None:
     if not can_edit(access):
-        raise PermissionDeniedException("Emergency access does not allow changes")
+        raise ReadOnlyAccess(access.reason)
 
 
 @get(BASE + "/new", name="new_assessment")
 async def new_assessment(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    access = await family_for(request, family_id)
+    access = await family_for(request, family_id, for_change=True)
     require_edit(access)
     form = Form({"form_key": new_form_key()})
     form.set_date("started_on", date.today())

@@ -30,7 +30,7 @@ def close_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:
 async def close_form(
     request: Request[Any, Any, Any], family_id: FromPath[int]
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     service.require_may_close(user_of(request), family)
     if family.status == "closed":
         return see_other(f"/families/{family.id}#closure")
@@ -95,7 +95,7 @@ def problem(family: Family, message: str) -> Template:
 async def reopen_form(
     request: Request[Any, Any, Any], family_id: FromPath[int]
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     service.require_may_close(user_of(request), family)
     if family.status != "closed":
         return see_other(f"/families/{family.id}#closure")

@@ -23,7 +23,7 @@ async def consent_context(family: Family, form: Form) -> dict[str, Any]:
 
 @get("/families/{family_id:int}/consent/new", name="new_consent")
 async def new_consent(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     form = Form({"form_key": new_form_key(), "decision": "given"})
     return Template("consent/new.html", context=await consent_context(family, form))
 

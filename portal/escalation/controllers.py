@@ -52,7 +52,7 @@ async def escalate_context(
 
 @get("/families/{family_id:int}/escalate", name="escalate")
 async def escalate_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    access = await family_for(request, family_id)
+    access = await family_for(request, family_id, for_change=True)
     form = Form({"form_key": new_form_key(), "shared": DEFAULT_SHARED})
     return Template(
         "escalation/escalate.html", context=await escalate_context(request, access, form)
@@ -143,7 +143,7 @@ def step_down_context(family: Family, form: Form) -> dict[str, Any]:
 
 @get("/families/{family_id:int}/step-down", name="step_down")
 async def step_down_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     await service.require_may_record_step_down(user_of(request), family)
     form = Form({"form_key": new_form_key(), "from_service": family.statutory_lead})
     return Template("escalation/step_down.html", context=step_down_context(family, form))

@@ -245,7 +245,7 @@ def household_context(
 
 @get("/families/{family_id:int}/household", name="edit_household")
 async def edit_household(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     return Template(
         "families/household.html",
         context=household_context(request, family, forms.household_form(family)),
@@ -325,7 +325,7 @@ def person_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:
 
 @get("/families/{family_id:int}/people/new", name="new_person")
 async def new_person(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     form = Form({"form_key": new_form_key(), "family_name": ""})
     return Template("families/person.html", context=person_context(family, form))
 
@@ -359,7 +359,7 @@ async def add_person(
 async def edit_person(
     request: Request[Any, Any, Any], family_id: FromPath[int], person_id: FromPath[int]
 ) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     person = await service.person_in(family, person_id)
     return Template(
         "families/person.html",
@@ -417,7 +417,7 @@ async def save_person(
 
 @get("/families/{family_id:int}/relationships/new", name="new_relationship")
 async def new_relationship(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     form = Form({"form_key": new_form_key()})
     return Template("families/relationship.html", context=await relationship_context(family, form))
 
@@ -456,7 +456,7 @@ def move_choices(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
 
 @get("/families/{family_id:int}/move", name="move_family")
 async def move_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    access = await family_for(request, family_id)
+    access = await family_for(request, family_id, for_change=True)
     require_lead_or_manager(user_of(request), access.family)
     form = Form({"version": str(access.family.version)})
     return Template(

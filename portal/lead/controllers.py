@@ -9,6 +9,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.access.service import ReadOnlyAccess
 from portal.families.tables import Family
 from portal.lead import service
 from portal.web.forms import Form, new_form_key
@@ -26,9 +27,10 @@ DISPUTE_POLICY = (
 async def take_lead(
     request: Request[Any, Any, Any], family_id: FromPath[int]
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    access = await family_for(request, family_id)
+    family = access.family
     try:
-        await service.take_lead(user_of(request), family)
+        await service.take_lead(user_of(request), family, access.reason)
     except service.LeadError as error:
         return lead_error(family, str(error))
     return see_other(f"/families/{family.id}#lead")
@@ -42,7 +44,7 @@ def lead_error(family: Family, message: str) -> Template:
 
 @get("/families/{family_id:int}/lead/transfer", name="new_lead_transfer")
 async def transfer_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     form = Form({"form_key": new_form_key()})
     return Template("lead/transfer.html", context={"family": family, "form": form})
 
@@ -82,7 +84,12 @@ async def answer(
     request: Request[Any, Any, Any], family_id: FromPath[int], transfer_id: FromPath[int]
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    # A proposed lead answers before they have a working relationship; the
+    # service checks that this user is the one asked (or the proposer).
+    access = await family_for(request, family_id, for_change=False)
+    if not (access.may_change or access.reason == "proposed_lead"):
+        raise ReadOnlyAccess(access.reason)
+    family = access.family
     form = await Form.read(request)
     choice = form.get("answer")
     try:
@@ -103,7 +110,7 @@ async def answer(
 
 @get("/families/{family_id:int}/lead/disagreement", name="new_lead_disagreement")
 async def disagreement_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     form = Form({"form_key": new_form_key()})
     return Template(
         "lead/disagreement.html",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.access.service import is_area_manager
+from portal.access.service import CHANGE_REASONS, is_area_manager
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
@@ -60,8 +60,16 @@ async def _start_spell(family: Family, practitioner: PortalUser, how: str) -> No
     ).where(Family.id == family.id)
 
 
-async def take_lead(user: CurrentUser, family: Family) -> None:
-    """A practitioner with access becomes the lead of a family that has none."""
+async def take_lead(user: CurrentUser, family: Family, access: str) -> None:
+    """A practitioner becomes the lead of a family that has none.
+
+    ``access`` is why they can see the family: it must be a working
+    relationship, never emergency access, which is for reading only."""
+    if access not in CHANGE_REASONS:
+        raise LeadError(
+            "Emergency access does not let you take the lead: ask the area manager "
+            "or the practitioners working with the family"
+        )
     async with write_transaction(Family._meta.db):
         current = (
             await Family.select(Family.lead_practitioner, Family.statutory_lead)
@@ -87,6 +95,7 @@ async def take_lead(user: CurrentUser, family: Family) -> None:
             record_id=family.id,
             family_id=family.id,
             how="took the lead",
+            access=access,
         )
 
 

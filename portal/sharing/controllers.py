@@ -15,7 +15,7 @@ from portal.web.handlers import family_for, see_other, user_of
 
 @get("/families/{family_id:int}/sharing/new", name="new_sharing_decision")
 async def new_decision(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     form = Form({"form_key": new_form_key()})
     return Template("sharing/new.html", context={"family": family, "form": form, "labels": service})
 

@@ -193,7 +193,7 @@ async def meeting_context(family: Family, form: Form, review: bool) -> dict[str,
 
 @get("/families/{family_id:int}/taf/meetings/new", name="taf_new_meeting")
 async def new_meeting(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     service.require_manager(user_of(request), family)
     review = request.query_params.get("kind") == "review"
     today = service.today_uk()

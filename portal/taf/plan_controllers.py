@@ -88,7 +88,7 @@ def read_goal(form: Form) -> tuple[str, str] | None:
 
 @get("/families/{family_id:int}/taf/goals/new", name="taf_new_goal")
 async def new_goal(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     service.require_manager(user_of(request), family)
     form = Form({"form_key": new_form_key()})
     return Template("taf/goal.html", context={"family": family, "form": form, "goal": None})
@@ -207,7 +207,7 @@ def read_action(form: Form, context: dict[str, Any]) -> plan.NewAction | None:
 
 @get("/families/{family_id:int}/taf/actions/new", name="taf_new_action")
 async def new_action(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = (await family_for(request, family_id, for_change=True)).family
     service.require_manager(user_of(request), family)
     form = Form({"form_key": new_form_key(), "goal": request.query_params.get("goal", "")})
     return Template("taf/action_new.html", context=await action_context(family, form))

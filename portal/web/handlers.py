@@ -20,9 +20,21 @@ def user_of(request: Request[Any, Any, Any]) -> CurrentUser:
     return user
 
 
-async def family_for(request: Request[Any, Any, Any], family_id: int) -> FamilyAccess:
-    """The family if this user may see it (audited either way), else 403/404."""
-    return await open_family(user_of(request), family_id, request.url.path)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def family_for(
+    request: Request[Any, Any, Any], family_id: int, *, for_change: bool | None = None
+) -> FamilyAccess:
+    """The family if this user may see it (audited either way), else 403/404.
+
+    Every unsafe request (POST and the like) changes something, so it needs a
+    reason that allows changes: emergency access is refused here, in one place,
+    for core and plugin routes alike. A GET that shows a change form passes
+    ``for_change=True`` so the refusal comes before anything is typed."""
+    if for_change is None:
+        for_change = request.method not in SAFE_METHODS
+    return await open_family(user_of(request), family_id, request.url.path, for_change=for_change)
 
 
 def see_other(url: str) -> Redirect:
