@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from portal.settings import ConfigError, Settings, database_url_from_env
 
@@ -49,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     audit_actions = audit.add_subparsers(dest="audit_action", required=True)
     audit_actions.add_parser("verify", help="check the audit trail's hash chain")
 
+    db = commands.add_parser(
+        "db", help="the embedded PostgreSQL server of `make demo` (not for production)"
+    )
+    db.add_argument("action", choices=["start", "stop", "url", "psql"])
+    db.add_argument("--data", type=Path, default=Path("var/postgres"), help="its data folder")
+    db.add_argument("--database", default="portal", help="the database (created by start)")
+
     retention = commands.add_parser(
         "retention", help="list records due for disposal (--apply deletes them)"
     )
@@ -59,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
+        if args.command == "db":
+            return _db(args.action, args.data, args.database)
         if args.command == "migrate":
             return asyncio.run(_migrate(database_url_from_env()))
         if args.command == "rebuild-search-keys":
@@ -116,13 +126,27 @@ async def _migrate(database_url: str) -> int:
     os.environ["PORTAL_DATABASE_URL"] = database_url
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from portal.db import engine_from_url
-
-    if database_url.startswith("sqlite:"):
-        # WAL lets readers carry on while one writer writes; it persists in the file.
-        await engine_from_url(database_url).run_ddl("PRAGMA journal_mode=WAL")
     result = await run_forwards(app_name="all")
     return 0 if result.success else 1
+
+
+def _db(action: str, data: Path, database: str) -> int:
+    """Start, stop, show or open the embedded server (``portal.embedded_db``)."""
+    from portal import embedded_db
+
+    if action == "stop":
+        print("stopped" if embedded_db.stop(data) else f"no embedded server runs in {data}")
+        return 0
+    if action != "start" and not (data / "postmaster.pid").exists():
+        print(f"no embedded server runs in {data}: `portal db start` starts one", file=sys.stderr)
+        return 1
+    url = embedded_db.with_database(embedded_db.start(data), database)
+    if action == "start":
+        asyncio.run(embedded_db.create_database(url))
+    if action == "psql":
+        os.execv(embedded_db.psql_path(), ["psql", url])  # noqa: S606 (its own psql, no shell)
+    print(url)
+    return 0
 
 
 async def _bind_database(database_url: str) -> None:
@@ -139,7 +163,9 @@ async def _check_config(settings: Settings) -> int:
     manager = build_plugin_manager(settings.areas)
     print(f"base URL:   {settings.base_url}")
     print(f"issuer:     {settings.oidc_issuer}")
-    print(f"database:   {'SQLite' if settings.is_sqlite else 'PostgreSQL'}")
+    print(
+        f"database:   PostgreSQL at {urlsplit(settings.database_url).hostname or 'a local socket'}"
+    )
     print(f"areas:      {', '.join(a.name for a in enabled_areas(manager))}")
     reachable = await ping(engine_from_url(settings.database_url))
     print(f"database reachable: {'yes' if reachable else 'NO'}")

@@ -40,7 +40,6 @@ DEFAULT_ROLE_MAP = (
 )
 
 
-DEFAULT_DATABASE_URL = "sqlite:///var/portal.sqlite"
 # The demo's SMTP server need not exist: the worker retries without crashing.
 DEFAULT_SMTP_FROM = "Early Help Portal <no-reply@early-help-portal.invalid>"
 
@@ -99,10 +98,6 @@ class Settings:
     def post_logout_redirect_uri(self) -> str:
         return f"{self.base_url}/signed-out"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite:")
-
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
@@ -136,7 +131,7 @@ class Settings:
 def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
     """Just the database URL: enough for `portal migrate` and other offline commands."""
     env = os.environ if env is None else env
-    return _database_url(env.get("PORTAL_DATABASE_URL", DEFAULT_DATABASE_URL))
+    return _database_url(_required(env, "PORTAL_DATABASE_URL"))
 
 
 def _retention_rules(env: Mapping[str, str]) -> tuple[RetentionRule, ...]:
@@ -204,13 +199,15 @@ def _sender(env: Mapping[str, str], name: str, default: str) -> str:
 
 
 def _database_url(value: str) -> str:
-    if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
-        return value
-    if value.startswith(("postgres://", "postgresql://")) and urlsplit(value).hostname:
+    parts = urlsplit(value)
+    # a server on a host, or on a Unix socket (?host=/run/postgresql, as the
+    # embedded server of `make demo` and `portal db start` gives)
+    on_socket = any(q.startswith("host=/") for q in parts.query.split("&"))
+    if parts.scheme in ("postgres", "postgresql") and (parts.hostname or on_socket):
         return value
     raise ConfigError(
-        "PORTAL_DATABASE_URL must be sqlite:///path/to/file.sqlite "
-        "or postgresql://user@host:port/database"
+        "PORTAL_DATABASE_URL must be a PostgreSQL URL: postgresql://user@host:port/database "
+        "(`portal db start` starts an embedded server and prints its URL)"
     )
 
 

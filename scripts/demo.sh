@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: the portal on http://127.0.0.1:8000 with fictional demo data, the
-# embedded SQLite database, the development identity provider on :9000 and the
+# `make demo`: the portal on http://127.0.0.1:8000 with fictional demo data, an
+# embedded PostgreSQL server (data in var/postgres; PORTAL_DATABASE_URL set to a
+# real server skips it), the development identity provider on :9000 and the
 # notification worker. Ctrl-C stops them all. The identity provider is for development only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,21 @@ mkdir -p var
 [ -f var/demo.env ] || echo "PORTAL_SESSION_SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')" > var/demo.env
 set -a; source var/demo.env; set +a
 export PORTAL_ENVIRONMENT=development
-export PORTAL_DATABASE_URL="sqlite:///var/portal.sqlite"
+STOP_DB=""
+if [ -z "${PORTAL_DATABASE_URL:-}" ]; then
+  # The embedded server: started here, stopped on exit; its data stays in var/postgres.
+  PORTAL_DATABASE_URL="$(uv run --frozen portal db start --data var/postgres)"
+  export PORTAL_DATABASE_URL
+  STOP_DB="uv run --frozen portal db stop --data var/postgres"
+  echo "Database: embedded PostgreSQL, data in var/postgres (uv run portal db psql opens it)"
+fi
+stop_all() {
+  kill ${IDP_PID:-} ${WORKER_PID:-} 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ -z "$STOP_DB" ] || $STOP_DB >/dev/null
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 export PORTAL_BASE_URL="http://127.0.0.1:8000"
 export PORTAL_OIDC_ISSUER="http://127.0.0.1:9000"
 export PORTAL_OIDC_CLIENT_ID="early-help-portal"
@@ -19,18 +34,16 @@ export IDP_CLIENT_SECRET="$PORTAL_OIDC_CLIENT_SECRET"
 
 uv run --frozen portal migrate >/dev/null
 uv run --frozen portal demo-data --accounts devidp/accounts.json --issuer "$PORTAL_OIDC_ISSUER"
-# The matching rules may have changed since var/portal.sqlite was made.
+# The matching rules may have changed since the demo data was made.
 uv run --frozen portal rebuild-search-keys >/dev/null
 
 node devidp/server.mjs &
 IDP_PID=$!
-trap 'kill $IDP_PID 2>/dev/null || true' EXIT INT TERM
 
 # The notification worker: due reminders and email. Email goes to PORTAL_SMTP_HOST:PORTAL_SMTP_PORT
 # (localhost:1025 unless set); with no mail server there the worker says so and retries later.
 uv run --frozen portal notify-worker &
 WORKER_PID=$!
-trap 'kill $IDP_PID $WORKER_PID 2>/dev/null || true' EXIT INT TERM
 
 uv run --frozen python - <<'PY'
 import json

@@ -12,7 +12,7 @@ GENESIS_HASH for event 1). Ids are contiguous from 1 (see service.record), so:
 Limits: the hash is unkeyed, so someone able to rewrite every event from the
 tampered one to the newest can forge a consistent chain, and deleting the
 newest events leaves no trace here. The database refusing UPDATE and DELETE
-(migration portal_0003) and a least-privilege role are the first line; keeping
+(migration portal_0002_audit_guard) and a least-privilege role are the first line; keeping
 a copy of the newest hash elsewhere would close both gaps.
 """
 
@@ -51,8 +51,7 @@ HASHED_FIELDS = (
 
 
 def canonical_time(at: datetime) -> str:
-    """UTC, always with microseconds: isoformat() drops them when they are zero,
-    and SQLite hands the value back as text parsed into a new datetime."""
+    """UTC, always with microseconds: isoformat() drops them when they are zero."""
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 

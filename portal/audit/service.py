@@ -3,9 +3,8 @@ personal data or a secret: record ids and outcomes, not names.
 
 Each event is chained to the one before it (portal.audit.chain). The design:
 
-- One writer at a time extends the chain. On PostgreSQL, record() takes a
-  transaction-scoped advisory lock before reading the newest event; on SQLite
-  the IMMEDIATE write transaction already holds the database's write lock.
+- One writer at a time extends the chain: record() takes a
+  transaction-scoped advisory lock before reading the newest event.
 - The id is chosen under that lock, as the newest id + 1, and inserted
   explicitly, so the hash can cover the id and the row is written once (the
   database refuses UPDATE). Ids are then contiguous, so a deleted event shows
@@ -24,8 +23,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-
-from piccolo.engine.postgres import PostgresEngine
 
 from portal.audit.chain import GENESIS_HASH, event_hash
 from portal.audit.tables import AuditEvent
@@ -67,8 +64,7 @@ async def record(
     engine = AuditEvent._meta.db
     # Piccolo treats a nested transaction as part of the caller's: all or nothing.
     async with write_transaction(engine):
-        if isinstance(engine, PostgresEngine):
-            await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", CHAIN_LOCK_KEY)
+        await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", CHAIN_LOCK_KEY)
         newest = (
             await AuditEvent.select(AuditEvent.id, AuditEvent.row_hash)
             .order_by(AuditEvent.id, ascending=False)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +32,7 @@ SCORED_COLUMNS = (
     Person.nhs_number,
 )
 
-UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError,)
 
 
 class StaleVersion(Exception):

@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from piccolo.engine.postgres import PostgresEngine
-
 from portal.areas import AgendaDecision, AgendaOutcome
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
@@ -148,8 +146,7 @@ def can_chair(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> boo
 
 async def _lock_series(series_id: int) -> None:
     """Serialise placing cases on one series (two clerks, one new meeting row)."""
-    if isinstance(MeetingSeries._meta.db, PostgresEngine):
-        await MeetingSeries.raw("SELECT pg_advisory_xact_lock({})", SERIES_LOCK_BASE + series_id)
+    await MeetingSeries.raw("SELECT pg_advisory_xact_lock({})", SERIES_LOCK_BASE + series_id)
 
 
 async def meeting_at(series_id: int, starts_at: datetime) -> int:

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
@@ -31,7 +29,7 @@ FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8 ... minutes
 LONGEST_RETRY = timedelta(hours=6)
 ATTENTION_LIMIT = 200
 
-CLAIM_POSTGRES = """
+CLAIM_NEXT = """
 UPDATE outbox_email
 SET status = 'sending', claimed_by = {}, claimed_at = {}, attempts = attempts + 1
 WHERE status = 'pending' AND id = (
@@ -62,35 +60,10 @@ def _due(now: datetime) -> Any:
 
 async def claim_next(worker: str, now: datetime) -> Claimed | None:
     """Take the oldest due pending email for this worker, or None."""
-    engine = OutboxEmail._meta.db
-    if isinstance(engine, PostgresEngine):
-        # One statement: the row lock and SKIP LOCKED let concurrent workers
-        # each take a different row; the outer status check re-tests it.
-        rows = await OutboxEmail.raw(CLAIM_POSTGRES, worker, now, now)
-        row = rows[0] if rows else None
-    elif not await OutboxEmail.exists().where(_due(now)):
-        return None  # the usual case: no write lock taken for nothing
-    else:
-        # SQLite: the IMMEDIATE transaction holds the database's write lock,
-        # so select-then-update cannot interleave with another worker.
-        async with write_transaction(engine):
-            row = (
-                await OutboxEmail.select(*OutboxEmail.all_columns())
-                .where(_due(now))
-                .order_by(OutboxEmail.next_attempt_at)
-                .order_by(OutboxEmail.id)
-                .first()
-            )
-            if row is not None:
-                row["attempts"] += 1
-                await OutboxEmail.update(
-                    {
-                        OutboxEmail.status: "sending",
-                        OutboxEmail.claimed_by: worker,
-                        OutboxEmail.claimed_at: now,
-                        OutboxEmail.attempts: row["attempts"],
-                    }
-                ).where((OutboxEmail.id == row["id"]) & (OutboxEmail.status == "pending"))
+    # One statement: the row lock and SKIP LOCKED let concurrent workers
+    # each take a different row; the outer status check re-tests it.
+    rows = await OutboxEmail.raw(CLAIM_NEXT, worker, now, now)
+    row = rows[0] if rows else None
     if row is None:
         return None
     link = await Notification.select(Notification.link).where(

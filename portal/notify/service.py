@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from portal.auth.service import now_utc
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
@@ -51,10 +49,9 @@ async def notify_many(notes: list[Note]) -> int:
     """Make many notifications in a few statements (scheduled reminders); returns
     how many were new. Joins the caller's transaction if there is one.
 
-    A key already used is skipped without an error: on PostgreSQL a unique
-    violation would abort the caller's whole transaction, so the insert says
-    ON CONFLICT DO NOTHING; on SQLite the IMMEDIATE transaction already holds
-    the write lock, so checking first cannot race."""
+    A key already used is skipped without an error: a unique violation would
+    abort the caller's whole transaction, so the insert says ON CONFLICT DO
+    NOTHING."""
     # One line each: the message becomes an email's Subject header.
     by_key = {
         n.dedupe_key[:200]: replace(n, message=" ".join(n.message.split())[:300]) for n in notes
@@ -75,21 +72,9 @@ async def notify_many(notes: list[Note]) -> int:
             )
             for key, n in by_key.items()
         ]
-        if isinstance(engine, PostgresEngine):
-            query = Notification.insert(*rows).on_conflict(
-                target=Notification.dedupe_key, action="DO NOTHING"
-            )
-        else:
-            known = {
-                r["dedupe_key"]
-                for r in await Notification.select(Notification.dedupe_key).where(
-                    Notification.dedupe_key.is_in([row.dedupe_key for row in rows])
-                )
-            }
-            rows = [row for row in rows if row.dedupe_key not in known]
-            if not rows:
-                return 0
-            query = Notification.insert(*rows)
+        query = Notification.insert(*rows).on_conflict(
+            target=Notification.dedupe_key, action="DO NOTHING"
+        )
         made = await query.returning(Notification.id, Notification.dedupe_key)
         wanted = {r["dedupe_key"]: r["id"] for r in made if by_key[r["dedupe_key"]].email}
         if wanted:

@@ -49,7 +49,7 @@ async def assessments(query: ReportQuery) -> list[Measure]:
     start, end = day_bounds(query.start, query.end)
     where, args = _where(query)
     completed = "a.completed_at >= {} AND a.completed_at < {}"
-    done_day = uk_day(Assessment, "a.completed_at")
+    done_day = uk_day("a.completed_at")
     sql = f"""
         SELECT
           SUM(CASE WHEN a.started_on >= {{}} AND a.started_on <= {{}} THEN 1 ELSE 0 END) AS started,

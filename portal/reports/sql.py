@@ -1,6 +1,6 @@
-"""The few places where PostgreSQL and SQLite spell a query differently, and the
-period's bounds as instants. Every figure is one aggregate query: no loops
-over rows in Python, so a report stays fast at full scale."""
+"""The period's bounds as instants, and the UK calendar day of a timestamp.
+Every figure is one aggregate query: no loops over rows in Python, so a
+report stays fast at full scale."""
 
 from __future__ import annotations
 
@@ -8,13 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from piccolo.engine.postgres import PostgresEngine
-
 UK = ZoneInfo("Europe/London")
-
-
-def on_postgres(table: Any) -> bool:
-    return isinstance(table._meta.db, PostgresEngine)
 
 
 def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -25,12 +19,10 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def uk_day(table: Any, column: str) -> str:
-    """A timestamp column's calendar day. PostgreSQL counts it in UK time;
-    SQLite (development and demo only) has no time zones and uses UTC."""
-    if on_postgres(table):
-        return f"(({column}) AT TIME ZONE 'Europe/London')::date"
-    return f"date({column})"
+def uk_day(column: str) -> str:
+    """SQL for a timestamp column's calendar day in UK time (``column`` is
+    always a literal column name from this package, never user input)."""
+    return f"(({column}) AT TIME ZONE 'Europe/London')::date"
 
 
 async def rows(table: Any, sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -13,7 +13,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from piccolo.engine.postgres import PostgresEngine
 
 from portal.access.service import is_area_manager
 from portal.audit import service as audit
@@ -77,11 +76,8 @@ def require_manager(user: CurrentUser, family: Family) -> None:
 
 
 async def lock_family_team(family_id: int) -> None:
-    """Serialise changes to one family's team (inside a write transaction).
-
-    SQLite's IMMEDIATE transaction already holds the database's write lock."""
-    if isinstance(TafMember._meta.db, PostgresEngine):
-        await TafMember.raw("SELECT pg_advisory_xact_lock({})", MEMBER_LOCK_BASE + family_id)
+    """Serialise changes to one family's team (inside a write transaction)."""
+    await TafMember.raw("SELECT pg_advisory_xact_lock({})", MEMBER_LOCK_BASE + family_id)
 
 
 # Members -------------------------------------------------------------------

@@ -31,8 +31,7 @@ class TafMember(Table, tablename="taf_member"):
     phone = Varchar(length=50, default="")
     added_at = Timestamptz()
     removed_at = Timestamptz(null=True, default=None)
-    # no idempotency key (SQLite cannot add a UNIQUE column to an existing table):
-    # adding someone who is already a member changes nothing instead
+    # no idempotency key: adding someone who is already a member changes nothing
 
 
 class TafMeeting(Table, tablename="taf_meeting"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 from urllib.parse import quote
 
@@ -112,7 +111,6 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
 EXCEPTION_HANDLERS = {
     ConnectionError: database_unavailable,  # refused or reset
     TimeoutError: database_unavailable,
-    sqlite3.OperationalError: database_unavailable,  # locked beyond the busy timeout, disk I/O
     asyncpg.PostgresConnectionError: database_unavailable,
     asyncpg.exceptions.CannotConnectNowError: database_unavailable,
     asyncpg.exceptions.QueryCanceledError: database_unavailable,  # statement_timeout

@@ -28,9 +28,7 @@ def _bounds(query: ReportQuery) -> tuple[datetime, datetime]:
 
 
 def _days(later: str, earlier: str) -> str:
-    if S._meta.db.engine_type == "postgres":
-        return f"EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0"
-    return f"julianday({later}) - julianday({earlier})"
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0"
 
 
 async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:

@@ -37,10 +37,7 @@ def _bounds(query: ReportQuery) -> tuple[datetime, datetime]:
 def _within(done: str, started: str) -> str:
     """SQL: ``done`` came no later than 24 hours after ``started``."""
     seconds = int(STANDARD.total_seconds())
-    if R._meta.db.engine_type == "postgres":
-        return f"EXTRACT(EPOCH FROM ({done} - {started})) <= {seconds}"
-    # julianday is in days: a millisecond's slack for floating point
-    return f"(julianday({done}) - julianday({started})) * 86400 <= {seconds}.001"
+    return f"EXTRACT(EPOCH FROM ({done} - {started})) <= {seconds}"
 
 
 def _share(done_at: str, within: str, name: str) -> str:
