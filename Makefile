@@ -5,7 +5,7 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 UV_RUN := $(UV) run --frozen
 
-.PHONY: help install assets demo test test-unit test-integration test-e2e lint format audit bench bench-data bench-matching clean
+.PHONY: help install assets demo test test-fast test-unit test-integration test-e2e lint format audit bench bench-data bench-matching clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -19,21 +19,24 @@ install: ## Install what is missing: uv, Python packages from uv.lock, npm packa
 assets: install ## Rebuild static/css and vendored JS from assets/ (commit the output)
 	npm run --silent build
 
-demo: install ## Run the portal with demo data, SQLite and the development identity provider
+demo: install ## Run the portal with demo data, an embedded PostgreSQL and the development identity provider
 	bash scripts/demo.sh
 
-test: install ## Run every test: unit, integration (SQLite and PostgreSQL) and browser
+test: install ## Run every test: unit, integration (PostgreSQL) and browser, on every core
 	bash scripts/test.sh
+
+test-fast: install ## Unit and integration tests, no browser: the edit loop
+	$(UV_RUN) pytest -n auto --dist loadfile tests/unit tests/integration
 
 test-unit: install ## Unit tests only
 	$(UV_RUN) pytest tests/unit
 
-test-integration: install ## Integration tests on SQLite and PostgreSQL
-	$(UV_RUN) pytest tests/integration
+test-integration: install ## Integration tests (PostgreSQL)
+	$(UV_RUN) pytest -n auto --dist loadfile tests/integration
 
 test-e2e: install ## Browser tests in Chromium
 	bash scripts/ensure-chromium.sh
-	$(UV_RUN) pytest tests/e2e
+	$(UV_RUN) pytest -n auto --dist loadfile tests/e2e
 
 lint: install ## ruff check, ruff format --check, mypy (strict, tests included)
 	$(UV_RUN) ruff check .
@@ -62,5 +65,6 @@ audit: install ## Check the locked Python dependencies for known vulnerabilities
 	$(UV) export --frozen --no-emit-workspace --format requirements-txt > var/requirements-audit.txt
 	$(UV_RUN) pip-audit --strict --disable-pip -r var/requirements-audit.txt
 
-clean: ## Remove local databases and caches (not installed packages)
+clean: ## Stop the demo's embedded database; remove local data and caches (not installed packages)
+	@[ ! -f var/postgres/postmaster.pid ] || $(UV_RUN) portal db stop --data var/postgres
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

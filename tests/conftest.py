@@ -1,5 +1,5 @@
 """Fixtures shared by every layer: the real development identity provider and
-the two databases (a fresh SQLite file, and a fresh PostgreSQL database)."""
+a fresh PostgreSQL database per test session (per xdist worker)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 import asyncpg
 import pytest
 
-from tests.support.processes import migrate, migrated_sqlite, start_idp
+from portal.embedded_db import with_database
+from tests.support.database import VARIABLE, DatabaseServer
+from tests.support.processes import migrate, start_idp
 
 T = TypeVar("T")
 
@@ -23,10 +25,28 @@ T = TypeVar("T")
 TEST_CLIENT_BASE = "http://127.0.0.1:8000"
 
 
+_server: DatabaseServer | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pick the PostgreSQL server once, in the main process: xdist workers
+    inherit the variable, so an embedded server is started only once."""
+    global _server
+    if hasattr(config, "workerinput"):
+        return
+    _server = DatabaseServer()
+    os.environ[VARIABLE] = _server.url
+    if _server.embedded:
+        print(f"Tests use an embedded PostgreSQL server ({_server.url})")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _server is not None:
+        _server.stop()
+
+
 def postgres_admin_url() -> str:
-    return os.environ.get(
-        "PORTAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
+    return os.environ[VARIABLE]
 
 
 @pytest.fixture(scope="session")
@@ -41,11 +61,6 @@ def idp_issuer(e2e_port: int) -> Iterator[str]:
     idp, issuer = start_idp([TEST_CLIENT_BASE, f"http://127.0.0.1:{e2e_port}"])
     yield issuer
     idp.stop()
-
-
-@pytest.fixture(scope="session")
-def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return migrated_sqlite(tmp_path_factory.mktemp("db"))
 
 
 @contextmanager
@@ -67,7 +82,7 @@ def fresh_postgres_database(prefix: str) -> Iterator[str]:
         pytest.fail(
             f"PostgreSQL is required for these tests and is not reachable at {admin}: {error}"
         )
-    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    url = with_database(admin, name)
     try:
         migrate(url)
         yield url
@@ -76,15 +91,10 @@ def fresh_postgres_database(prefix: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A brand-new database per test session."""
+def database_url() -> Iterator[str]:
+    """A brand-new migrated database per test session (per xdist worker)."""
     with fresh_postgres_database("portal_test") as url:
         yield url
-
-
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> str:
-    return str(request.getfixturevalue(f"{request.param}_url"))
 
 
 def in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:

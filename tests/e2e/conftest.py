@@ -1,4 +1,4 @@
-"""Browser-test fixtures: the real portal in a subprocess (fresh SQLite database,
+"""Browser-test fixtures: the real portal in a subprocess (its own PostgreSQL database,
 real development identity provider), Chromium driven by Playwright's sync API,
 and helpers to sign in and to check every page with axe-core.
 
@@ -15,7 +15,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
-from tests.support.processes import ROOT, Process, migrated_sqlite, portal_env
+from tests.conftest import fresh_postgres_database
+from tests.support.processes import ROOT, Process, portal_env
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,9 +44,10 @@ expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
-def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh SQLite database for the browser tests only, migrated by `portal migrate`."""
-    return migrated_sqlite(tmp_path_factory.mktemp("e2e-db"))
+def e2e_database_url() -> Iterator[str]:
+    """A fresh database for the browser tests only, migrated by `portal migrate`."""
+    with fresh_postgres_database("portal_e2e") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ finding a request in "My allocations", and a meeting series of the tests' own.""
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import date, timedelta
 
 from playwright.sync_api import Locator, Page, expect
@@ -14,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from tests.e2e.conftest import check_accessibility
 from tests.e2e.derby_helpers import HANNAH
 from tests.e2e.families_helpers import fill_date
+from tests.support.sql import fetch
 
 PRE_URL = re.compile(r"/derby/families/\d+/pre-assessments/\d+$")
 SINGLE_AGENCY = "Our single-agency action plan should meet the needs"
@@ -80,17 +80,13 @@ def add_meeting_series(database_url: str, key: str, title: str) -> int:
     browser tests' database (series are otherwise made only by the first case
     placed on a VCM agenda). Changing the North VCM's schedule instead would
     move the meetings the other Derby browser tests expect on Tuesdays."""
-    assert database_url.startswith("sqlite:///"), database_url
-    connection = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10)
-    try:
-        with connection:
-            cursor = connection.execute(
-                "INSERT INTO meeting_series"
-                " (area, key, title, weekday, start_time, location, chair_roles, team, version)"
-                " VALUES ('derby', ?, ?, 0, '09:30', 'Council House, Room 1', '', '', 1)",
-                (key, title),
-            )
-            assert cursor.lastrowid is not None
-            return int(cursor.lastrowid)
-    finally:
-        connection.close()
+    rows = fetch(
+        database_url,
+        "INSERT INTO meeting_series"
+        " (area, key, title, weekday, start_time, location, chair_roles, team, version)"
+        " VALUES ('derby', $1, $2, 0, '09:30', 'Council House, Room 1', '', '', 1)"
+        " RETURNING id",
+        key,
+        title,
+    )
+    return int(rows[0]["id"])

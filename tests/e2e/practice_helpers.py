@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -30,6 +29,7 @@ from tests.e2e.families_helpers import (
 )
 from tests.support.assessments import SECTION_ANSWERS
 from tests.support.families import date_fields
+from tests.support.sql import fetch
 
 RECORD_CONSENT = "To keeping a record on the portal"
 ASSESSMENT_CONSENT = "To the Early Help Assessment"
@@ -198,22 +198,17 @@ def end_session_by_idle_time_out(page: Page, database_url: str, *, idle_minutes:
     own session check then ends it on the next request. The provider's session
     cookie goes too (a long break outlives both), so signing in again really asks
     for the password."""
-    assert database_url.startswith("sqlite:///"), database_url
     tokens = [c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE]
     assert len(tokens) == 1, "expected one portal session cookie"
     token_hash = hashlib.sha256(tokens[0].encode()).hexdigest()
-    # Stored as piccolo stores a timestamptz in SQLite: str() of a UTC datetime.
-    long_ago = str(datetime.now(UTC) - timedelta(minutes=idle_minutes))
-    connection = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10)
-    try:
-        with connection:
-            changed = connection.execute(
-                "UPDATE portal_session SET last_seen_at = ? WHERE token_hash = ?",
-                (long_ago, token_hash),
-            ).rowcount
-    finally:
-        connection.close()
-    assert changed == 1, "this browser's session was not found in the portal's database"
+    long_ago = datetime.now(UTC) - timedelta(minutes=idle_minutes)
+    changed = fetch(
+        database_url,
+        "UPDATE portal_session SET last_seen_at = $1 WHERE token_hash = $2 RETURNING id",
+        long_ago,
+        token_hash,
+    )
+    assert len(changed) == 1, "this browser's session was not found in the portal's database"
     page.context.clear_cookies(name=PROVIDER_SESSION_COOKIES)
 
 

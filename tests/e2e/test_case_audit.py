@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from piccolo.engine.sqlite import SQLiteEngine
 from playwright.sync_api import Page, expect
 
-from portal.db import bind_tables
+from portal.db import bind_tables, engine_from_url
 from portal.tables import CORE_TABLES
 from tests.conftest import in_fresh_loop
 from tests.e2e.conftest import check_accessibility, sign_in
@@ -25,9 +24,9 @@ SEED = "derby-east-2019"
 
 def seed_database(database_url: str, episodes: list[Episode]) -> list[int]:
     """Write the episodes with the portal's own tables, bound for a moment to the
-    browser tests' SQLite file (the server runs in its own process)."""
+    browser tests' database (the server runs in its own process)."""
     saved = [table._meta._db for table in CORE_TABLES]  # None when never bound
-    bind_tables(SQLiteEngine(path=database_url.removeprefix("sqlite:///"), timeout=10), CORE_TABLES)
+    bind_tables(engine_from_url(database_url), CORE_TABLES)
     try:
         return in_fresh_loop(seed_episodes(episodes))
     finally:

@@ -10,46 +10,38 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from datetime import UTC, date, datetime
 
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.families_helpers import fill_date
+from tests.support.sql import fetch
 
 YEAR = 2013
 TITLE = "Escalations to Children's Social Care"
 
 
 def seed(database_url: str, year: int = YEAR) -> None:
-    """Families with escalations in a year: North 2, South 1 (stored as Piccolo
-    stores timestamps in SQLite: str() of a UTC datetime)."""
-    assert database_url.startswith("sqlite:///"), database_url
-    connection = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10)
-    try:
-        with connection:
-            (user,) = connection.execute(
-                "SELECT id FROM portal_user WHERE email LIKE 'derby.manager%' OR roles LIKE "
-                "'%derby.area_manager%' ORDER BY id LIMIT 1"
-            ).fetchone()
-            for locality, month in (("north", 3), ("north", 5), ("south", 7)):
-                when = str(datetime(year, month, 10, 12, tzinfo=UTC))
-                family = connection.execute(
-                    "INSERT INTO family (area, locality, address_line_1, address_line_2, town,"
-                    " postcode, created_at, updated_at, statutory_lead, status, closure_reason,"
-                    " restricted, version) VALUES ('derby', ?, '', '', '', '', ?, ?, '', 'open',"
-                    " '', 0, 1)",
-                    (locality, when, when),
-                ).lastrowid
-                connection.execute(
-                    "INSERT INTO social_care_referral (family, children, reason, consent_sought,"
-                    " consent_detail, destination, contact, referred_by, referred_at)"
-                    " VALUES (?, '[]', 'worry', 'no', '', 'Social care', '', ?, ?)",
-                    (family, user, when),
-                )
-    finally:
-        connection.close()
+    """Families with escalations in a year: North 2, South 1, in one statement."""
+    fetch(
+        database_url,
+        "WITH manager AS ("
+        "  SELECT id FROM portal_user WHERE email LIKE 'derby.manager%'"
+        "  OR roles LIKE '%derby.area_manager%' ORDER BY id LIMIT 1),"
+        " made AS ("
+        "  INSERT INTO family (area, locality, address_line_1, address_line_2, town, postcode,"
+        "  created_at, updated_at, statutory_lead, status, closure_reason, restricted, version)"
+        "  SELECT 'derby', locality, '', '', '', '', at, at, '', 'open', '', false, 1"
+        "  FROM unnest($1::text[], $2::timestamptz[]) AS t(locality, at)"
+        "  RETURNING id, created_at)"
+        " INSERT INTO social_care_referral (family, children, reason, consent_sought,"
+        " consent_detail, destination, contact, referred_by, referred_at)"
+        " SELECT made.id, '[]', 'worry', 'no', '', 'Social care', '', manager.id, made.created_at"
+        " FROM made, manager",
+        ["north", "north", "south"],
+        [datetime(year, month, 10, 12, tzinfo=UTC) for month in (3, 5, 7)],
+    )
 
 
 def test_a_manager_filters_reads_a_chart_and_downloads_its_figures(

@@ -1,74 +1,26 @@
-"""Integration fixtures: the app in Litestar's test client, on each database,
-signing in through the real development identity provider."""
+"""Integration fixtures: the app in Litestar's test client on PostgreSQL
+(tests/support/portal.py), every full page it GETs checked against the house
+rules (tests/support/page_rules.py)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from piccolo.engine.sqlite import SQLiteEngine
 
 from portal.app import create_app
 from portal.audit.tables import AuditEvent
-from portal.db import write_transaction
-from portal.migrations.portal_0003_audit_append_only import SQLITE_BACKWARDS, SQLITE_FORWARDS
 from portal.plugins import installed_area_plugins
 from portal.settings import Settings
 from portal.tables import CORE_TABLES
 from tests.conftest import TEST_CLIENT_BASE
 from tests.support import testshire
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal
 from tests.support.processes import portal_env
-from tests.support.signin import complete_at_idp
-
-T = TypeVar("T")
-
-
-@dataclass
-class Portal:
-    app: Litestar
-    client: TestClient[Litestar]
-    settings: Settings
-
-    def run(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
-        """Run a coroutine function on the app's own event loop (and database pool)."""
-        return self.client.blocking_portal.call(fn, *args)
-
-    def start_sign_in(self) -> str:
-        response = self.client.get("/login", follow_redirects=False)
-        assert response.status_code == 303, response.text
-        return str(response.headers["location"])
-
-    def finish_sign_in(self, callback_url: str) -> Any:
-        return self.client.get(callback_url.removeprefix(TEST_CLIENT_BASE), follow_redirects=False)
-
-    def sign_in(self, username: str) -> None:
-        response = self.finish_sign_in(complete_at_idp(self.start_sign_in(), username))
-        assert response.status_code == 303 and response.headers["location"] == "/", response.text
-
-    @contextlib.contextmanager
-    def other_browser(self) -> Iterator[None]:
-        """Act as a second browser (its own cookies) against the same running portal.
-
-        One app per test: Piccolo tables bind to one engine, so two live apps
-        in one process would share tables but not transactions."""
-        saved = dict(self.client.cookies)
-        self.client.cookies.clear()
-        try:
-            yield
-        finally:
-            self.client.cookies.clear()
-            self.client.cookies.update(saved)
-
-    def csrf_token(self) -> str:
-        page = self.client.get("/")
-        marker = 'name="csrf-token" content="'
-        start = page.text.index(marker) + len(marker)
-        return page.text[start : page.text.index('"', start)]
 
 
 def make_settings(database_url: str, issuer: str, **env: str) -> Settings:
@@ -83,6 +35,7 @@ def portal_factory(database_url: str, idp_issuer: str) -> Iterator[Callable[...,
         settings = make_settings(database_url, idp_issuer, **env)
         app = create_app(settings, area_plugins=plugins)
         client = TestClient(app, base_url=TEST_CLIENT_BASE)
+        client.event_hooks["response"].append(check_full_page)
         client.__enter__()
         clients.append(client)
         return Portal(app=app, client=client, settings=settings)
@@ -90,6 +43,20 @@ def portal_factory(database_url: str, idp_issuer: str) -> Iterator[Callable[...,
     yield factory
     for client in clients:
         client.__exit__(None, None, None)
+
+
+def check_full_page(response: httpx.Response) -> None:
+    """Every full HTML page a test GETs keeps the house rules (tests/support/page_rules.py);
+    htmx partials and other content are left alone."""
+    request = response.request
+    if request.method != "GET" or "hx-request" in request.headers:
+        return
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return
+    response.read()
+    if "<html" not in response.text[:300]:
+        return
+    check_page(response.text, f"GET {request.url.path} ({response.status_code})")
 
 
 @pytest.fixture
@@ -100,20 +67,10 @@ def portal(portal_factory: Callable[..., Portal]) -> Portal:
 
 
 async def clean_tables() -> None:
-    # audit_event refuses DELETE (migration portal_0003). PostgreSQL's TRUNCATE
-    # skips row triggers; SQLite has none, so lift its guard for one transaction
-    # (no other connection ever sees the table unguarded).
-    engine = AuditEvent._meta.db
-    if isinstance(engine, SQLiteEngine):
-        async with write_transaction(engine):
-            for sql in (*SQLITE_BACKWARDS, "DELETE FROM audit_event", *SQLITE_FORWARDS):
-                await engine.run_ddl(sql)
-    else:
-        await engine.run_ddl("TRUNCATE audit_event")
-    # Children before parents (foreign keys).
-    for table in reversed(CORE_TABLES):
-        if table is not AuditEvent:
-            await table.delete(force=True)
+    """Empty every table in one statement. TRUNCATE skips audit_event's
+    append-only row trigger; CASCADE takes the area plugins' tables too."""
+    names = ", ".join(table._meta.tablename for table in CORE_TABLES)
+    await AuditEvent._meta.db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, post, user_id
+from tests.support.portal import Portal, as_user, post, user_id
 from tests.support.signin import complete_at_idp
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.settings import ConfigError
-from tests.integration.conftest import Portal
+from tests.support.portal import Portal
 
 
 def test_home_shows_both_enabled_areas_with_their_contacts(portal: Portal) -> None:

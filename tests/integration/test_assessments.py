@@ -23,10 +23,9 @@ from portal.auth.tables import PortalSession
 from portal.families.tables import Person
 from portal.taf.tables import TafMember
 from portal.workdays.service import working_days_after
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post, user_id
 from tests.support.assessments import REQUIRED_SECTIONS, section_form
 from tests.support.families import consent_form, date_fields
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 
 def child_of(portal: Portal, family_id: int) -> int:

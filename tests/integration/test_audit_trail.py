@@ -5,42 +5,32 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
-from piccolo.engine.sqlite import SQLiteEngine
 
 from portal.audit import service as audit
 from portal.audit.chain import GENESIS_HASH, ChainBreak, check_chain, event_hash, verify_chain
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
-from portal.migrations.portal_0003_audit_append_only import SQLITE_BACKWARDS, SQLITE_FORWARDS
-from tests.integration.conftest import Portal
 from tests.integration.test_cli import run_cli
+from tests.support.portal import Portal
 from tests.support.processes import portal_env
 
-REFUSED = (sqlite3.DatabaseError, asyncpg.PostgresError)
+REFUSED = asyncpg.PostgresError
 
 
 async def tamper(sql: str, *args: Any) -> None:
     """Change the trail behind the app's back, as someone holding the database's
     keys could: the guard is lifted only inside this one transaction."""
     engine = AuditEvent._meta.db
-    sqlite = isinstance(engine, SQLiteEngine)
     async with write_transaction(engine):
-        if sqlite:
-            for statement in SQLITE_BACKWARDS:
-                await engine.run_ddl(statement)
-        else:  # the test role is a superuser: replica mode skips ordinary triggers
-            await engine.run_ddl("SET LOCAL session_replication_role = replica")
+        # the test role is a superuser: replica mode skips ordinary triggers
+        await engine.run_ddl("SET LOCAL session_replication_role = replica")
         await AuditEvent.raw(sql, *args)
-        if sqlite:
-            for statement in SQLITE_FORWARDS:
-                await engine.run_ddl(statement)
 
 
 async def events() -> list[dict[str, Any]]:
@@ -76,7 +66,7 @@ def test_the_chain_verifies_after_sign_in_and_records(portal: Portal) -> None:
 def test_a_timestamp_without_microseconds_hashes_the_same_after_storage(
     portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # isoformat() drops ".000000", and SQLite keeps the time as text.
+    # isoformat() drops ".000000": the hash must not depend on it.
     monkeypatch.setattr(audit, "now_utc", lambda: datetime(2026, 11, 22, 14, 0, tzinfo=UTC))
     portal.run(record_some)
     assert portal.run(verify_chain) is None

@@ -8,9 +8,8 @@ from datetime import date
 from portal.audit.tables import AuditEvent
 from portal.workdays.service import england_bank_holidays, working_days_after, working_days_left
 from portal.workdays.tables import BankHolidayOverride
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, post
-from tests.integration.test_pages import check_page
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, post
 
 NEXT_YEAR = date.today().year + 1
 # A Wednesday in November next year: never a regular bank holiday.

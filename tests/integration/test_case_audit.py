@@ -18,10 +18,9 @@ from portal.case_audit import service
 from portal.case_audit.tables import CaseAuditFinding, CaseAuditSample
 from portal.closure.tables import Closure
 from portal.families.tables import Family, Person
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, post
-from tests.integration.test_pages import check_page
 from tests.support.families import date_fields
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, post
 
 XSS = '<script>alert("x")</script>'
 

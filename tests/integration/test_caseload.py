@@ -7,9 +7,8 @@ from datetime import date
 
 from portal.auth.service import now_utc
 from portal.taf.tables import TafMember
-from tests.integration.conftest import Portal
 from tests.integration.test_assessments import child_of, give_consent, start_form
-from tests.integration.test_families import as_user, create_family, post, user_id
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 
 def test_the_caseload_shows_what_is_due_and_overdue(portal: Portal) -> None:

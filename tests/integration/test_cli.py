@@ -8,7 +8,7 @@ import sys
 
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
-from tests.integration.conftest import Portal
+from tests.support.portal import Portal
 from tests.support.processes import ROOT, portal_env
 
 
@@ -107,7 +107,7 @@ def test_rebuild_search_keys_restores_find_before_create(portal: Portal) -> None
     from portal.families import matching
     from portal.families.service import find_candidates
     from portal.families.tables import PersonSearchKey
-    from tests.integration.test_families import create_family
+    from tests.support.portal import create_family
 
     portal.sign_in("derby.school")
     create_family(portal)

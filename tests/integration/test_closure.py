@@ -17,10 +17,9 @@ from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord
 from portal.families.tables import Family, Person
 from portal.taf.tables import TafMember
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post, user_id
-from tests.integration.test_pages import check_page
 from tests.support.families import consent_form, date_fields
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 XSS = '<script>alert("x")</script>'
 INERT = '<a hx-get="/auth/logout" hx-trigger="load">x</a>'

@@ -20,7 +20,6 @@ from portal.meetings.tables import MeetingSeries
 from portal.plugins import call_for_area
 from portal.queues import service as queues
 from portal.queues.tables import QueueEntry, TeamMember
-from tests.integration.conftest import Portal
 from tests.integration.test_assessments import child_of, give_consent
 from tests.integration.test_derby_vcm import (
     completed_assessment,
@@ -28,8 +27,8 @@ from tests.integration.test_derby_vcm import (
     post_staff,
     pre_form,
 )
-from tests.integration.test_families import as_user, create_family, post, user_id
 from tests.support.families import date_fields
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 
 def new_family(portal: Portal) -> tuple[int, int]:

@@ -14,7 +14,6 @@ from portal.meetings.tables import MeetingSeries
 from portal.notify.tables import Notification
 from portal.queues import service as queues
 from portal.queues.tables import QueueEntry
-from tests.integration.conftest import Portal
 from tests.integration.test_derby_pre_assessment import create_pre, new_family, pre_row
 from tests.integration.test_derby_vcm import (
     completed_assessment,
@@ -24,7 +23,7 @@ from tests.integration.test_derby_vcm import (
     submission_row,
     submit,
 )
-from tests.integration.test_families import as_user, post
+from tests.support.portal import Portal, as_user, post
 
 ASKED = "A place in the MAT's morning routine group"
 

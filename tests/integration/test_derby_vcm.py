@@ -26,11 +26,11 @@ from portal.notify.tables import Notification
 from portal.plugins import call_for_area
 from portal.queues import service as queues
 from portal.queues.tables import QueueEntry
-from tests.integration.conftest import Portal, clean_tables
+from tests.integration.conftest import clean_tables
 from tests.integration.test_assessments import child_of, give_consent, save, start_form
-from tests.integration.test_families import as_user, create_family, post, user_id
 from tests.support.assessments import REQUIRED_SECTIONS
 from tests.support.families import date_fields
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 DERBY_TABLES = (DerbyVcmSubmission, DerbyConsultation, DerbyPreAssessmentReview, DerbyPreAssessment)
 

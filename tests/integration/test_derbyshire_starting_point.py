@@ -26,11 +26,10 @@ from portal.meetings.tables import AgendaItem, MeetingSeries
 from portal.notify.tables import Notification
 from portal.queues import service as queues
 from portal.queues.tables import QueueEntry, TeamMember
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post, user_id
-from tests.integration.test_pages import check_page
 from tests.support.assessments import REQUIRED_SECTIONS, section_form
 from tests.support.families import consent_form, date_fields
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 # A Monday morning (UK time = UTC in November): ISO week 47 of 2026.
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)

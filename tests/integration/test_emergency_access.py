@@ -13,9 +13,8 @@ from portal.audit.tables import AuditEvent
 from portal.families.tables import Family
 from portal.lead.tables import LeadTransfer
 from portal.tables import CORE_TABLES
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post
 from tests.integration.test_family_security import BREAK_GLASS, fill
+from tests.support.portal import Portal, as_user, create_family, post
 
 
 def break_glass(portal: Portal, family_id: int) -> None:

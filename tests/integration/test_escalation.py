@@ -19,11 +19,11 @@ from portal.lead.tables import LeadSpell, LeadTransfer
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import TafMember
 from portal.web.templating import format_day
-from tests.integration.conftest import Portal, clean_tables
-from tests.integration.test_families import as_user, create_family, post, user_id
-from tests.integration.test_pages import check_page
+from tests.integration.conftest import clean_tables
 from tests.support import testshire
 from tests.support.families import date_fields, person_form
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 XSS = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"

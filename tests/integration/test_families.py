@@ -17,38 +17,8 @@ from portal.consent import service as consent_service
 from portal.families.tables import Family, Person
 from portal.lead import service as lead_service
 from portal.lead.tables import LeadSpell, LeadTransfer
-from tests.integration.conftest import Portal
 from tests.support.families import consent_form, new_family_form, person_form, search_form
-
-
-def post(portal: Portal, path: str, data: dict[str, Any]) -> Any:
-    return portal.client.post(
-        path, data={**data, "_csrf_token": portal.csrf_token()}, follow_redirects=False
-    )
-
-
-def create_family(portal: Portal, **fields: Any) -> int:
-    response = post(portal, "/families", new_family_form(**fields, confirm_new="yes"))
-    assert response.status_code == 303, response.text
-    match = re.fullmatch(r"/families/(\d+)", response.headers["location"])
-    assert match, response.headers["location"]
-    return int(match.group(1))
-
-
-def user_id(portal: Portal, username_email_prefix: str) -> int:
-    row = portal.run(
-        PortalUser.select(PortalUser.id)
-        .where(PortalUser.email.like(f"{username_email_prefix}%"))
-        .first()
-        .run
-    )
-    assert row is not None
-    return int(row["id"])
-
-
-def as_user(portal: Portal, username: str) -> None:
-    portal.client.cookies.clear()
-    portal.sign_in(username)
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 
 def test_search_finds_a_family_despite_a_typo_and_a_nickname(portal: Portal) -> None:

@@ -18,11 +18,10 @@ from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families import service
 from portal.families.tables import Family, Person
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post
-from tests.integration.test_pages import check_page
 from tests.support.assessments import REQUIRED_SECTIONS, section_form
 from tests.support.families import consent_form, date_fields, new_family_form
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post
 
 # Routes a practitioner without a relationship is meant to reach.
 BREAK_GLASS = "/families/{family_id:int}/break-glass"

@@ -11,10 +11,9 @@ from typing import Any
 
 from portal.audit.tables import AuditEvent
 from portal.families.tables import Person
-from tests.integration.conftest import Portal
 from tests.integration.test_assessments import give_consent, save, start_form
-from tests.integration.test_families import as_user, create_family, post
 from tests.support.families import consent_form, person_form, search_form
+from tests.support.portal import Portal, as_user, create_family, post
 
 DADS_HEALTH = "Dad: in treatment for alcohol misuse"
 DADS_NHS = "9434765919"

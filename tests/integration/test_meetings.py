@@ -21,10 +21,10 @@ from portal.meetings import service
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.queues import service as queues
 from portal.queues.tables import QueueEntry
-from tests.integration.conftest import Portal, clean_tables
-from tests.integration.test_families import as_user, create_family, post, user_id
-from tests.integration.test_pages import check_page
+from tests.integration.conftest import clean_tables
 from tests.support import testshire
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 # Demo accounts play Testshire's people here (roles never cross areas, so the
 # Derbyshire accounts stay Derbyshire's: "another area").

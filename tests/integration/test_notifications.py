@@ -38,9 +38,8 @@ from portal.settings import ConfigError, Settings
 from portal.taf.tables import TafMeeting
 from portal.workdays.service import add_working_days, england_bank_holidays
 from tests.conftest import TEST_CLIENT_BASE
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post, user_id
-from tests.integration.test_pages import check_page
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 from tests.support.processes import ROOT, free_port, portal_env
 
 SAMUEL = "samuel.okafor@derwent-vale-health.example"
@@ -535,7 +534,9 @@ def test_the_worker_command_sends_and_survives_a_missing_mail_server(
     ],
 )
 def test_mail_settings_are_validated(name: str, value: str, message: str) -> None:
-    env = portal_env("sqlite:///var/x.sqlite", "http://127.0.0.1:9000", TEST_CLIENT_BASE)
+    env = portal_env(
+        "postgresql://postgres@127.0.0.1:5432/x", "http://127.0.0.1:9000", TEST_CLIENT_BASE
+    )
     with pytest.raises(ConfigError, match=re.escape(message)):
         Settings.from_env({**env, name: value})
     settings = Settings.from_env(env)

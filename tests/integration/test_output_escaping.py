@@ -28,8 +28,8 @@ from portal.access.tables import BreakGlassGrant
 from portal.consent.tables import ConsentRecord
 from portal.families.tables import Person
 from portal.lead.tables import LeadTransfer
-from tests.integration.conftest import Portal
 from tests.support.families import date_fields
+from tests.support.portal import Portal
 
 # Every field meets every payload in four rounds: a round types its payloads
 # together, and they fit (with the field's tag) in the shortest free-text

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 
-from tests.integration.conftest import Portal
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal
 
 SIGNED_IN_PAGES = [
     "/",
@@ -19,21 +19,6 @@ SIGNED_IN_PAGES = [
     "/no-such-page",
     "/derbyshire/",
 ]
-
-
-def check_page(html: str, path: str) -> None:
-    assert len(re.findall(r"<h1[\s>]", html)) == 1, f"{path}: exactly one h1"
-    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
-    assert not [i for i, n in ids.items() if n > 1], f"{path}: duplicate ids {ids.most_common(3)}"
-    assert re.search("<title>[^<]+ \u2013 Early Help Portal</title>", html), f"{path}: title"
-    assert '<html lang="en"' in html
-    assert 'href="#main-content"' in html and 'id="main-content"' in html, f"{path}: skip link"
-    for form in re.findall(r"<form[^>]*>.*?</form>", html, flags=re.S):
-        assert re.search(r'action="/[^"]*"', form), f"{path}: form action"
-        if 'method="get"' in form:  # filters: they change nothing
-            continue
-        assert 'method="post"' in form, f"{path}: form method"
-        assert re.search(r'name="_csrf_token" value="[0-9a-f]{64}"', form), f"{path}: CSRF field"
 
 
 def test_every_page_keeps_the_house_rules(portal: Portal) -> None:

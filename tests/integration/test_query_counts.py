@@ -19,17 +19,16 @@ from portal_derbyshire.tables import Consultation, StartingPointRequest
 
 from portal.db import write_transaction
 from portal.families.tables import Person
-from tests.integration.conftest import Portal
 from tests.integration.test_assessments import give_consent, hidden, section_url, start_form
 from tests.integration.test_derby_vcm import clean_derby, completed_assessment, post_staff, submit
 from tests.integration.test_derbyshire_starting_point import T0, Clock, safeguarding_request
-from tests.integration.test_families import as_user, create_family, post, user_id
 from tests.integration.test_taf import add_action, add_goal, add_practitioner, located_id
 from tests.support.assessments import section_form
 from tests.support.families import person_form, search_form
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 from tests.support.query_counter import QueryLog, counting_queries
 
-# The most statements each page may run (the larger of SQLite's and PostgreSQL's counts).
+# The most statements each page may run.
 CEILINGS = {
     "caseload": 12,  # the families led or recorded, then those in a TAF, each by its own index
     "family": 29,

@@ -14,10 +14,10 @@ import pytest
 from portal.audit.tables import AuditEvent
 from portal.queues import service as queues
 from portal.queues.tables import TeamMember
-from tests.integration.conftest import Portal, clean_tables
-from tests.integration.test_families import as_user, create_family, post, user_id
+from tests.integration.conftest import clean_tables
 from tests.integration.test_meetings import MANAGER, ROLE_MAP
-from tests.integration.test_pages import check_page
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 CLERK = "derby.spa"  # Grace Whitfield, testshire.spa_clerk
 OTHER_CLERK = "derby.lighthouse"  # Ellis Marsh, testshire.spa_clerk too

@@ -23,9 +23,8 @@ from portal.families.tables import Family, Person
 from portal.reports.service import default_period
 from portal.taf.tables import TafMeeting
 from portal.workdays.service import working_days_after
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user
-from tests.integration.test_pages import check_page
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user
 
 PERIOD = {
     "start-day": "1",

@@ -39,8 +39,8 @@ from portal.taf.tables import (
     TafMeeting,
     TafMember,
 )
-from tests.integration.conftest import Portal
 from tests.integration.test_cli import run_cli
+from tests.support.portal import Portal
 from tests.support.processes import portal_env
 
 AS_OF = date(2026, 11, 2)  # `--as-of`: the tests do not depend on the day they run

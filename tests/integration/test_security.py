@@ -9,7 +9,7 @@ from litestar.handlers import HTTPRouteHandler
 
 from portal.audit.tables import AuditEvent
 from portal.web.guards import is_public, require_sign_in
-from tests.integration.conftest import Portal
+from tests.support.portal import Portal
 
 # The only routes anyone may reach without signing in.
 PUBLIC_PATHS = {

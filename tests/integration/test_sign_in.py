@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from portal.audit.tables import AuditEvent
 from portal.auth.service import hash_token, now_utc
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
-from tests.integration.conftest import Portal
+from tests.support.portal import Portal
 from tests.support.signin import complete_at_idp
 
 
@@ -26,7 +26,7 @@ def test_login_redirect_carries_fresh_state_nonce_and_s256_challenge(portal: Por
 
 
 def test_sign_in_creates_user_keyed_on_issuer_and_subject_and_shows_home(portal: Portal) -> None:
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
     home = portal.client.get("/")
     assert home.status_code == 200
     assert "Hannah Ashworth" in home.text
@@ -74,7 +74,7 @@ def test_session_id_rotates_at_sign_in_and_a_client_made_id_is_never_adopted(
     portal: Portal,
 ) -> None:
     portal.client.cookies.set("portal_session", "chosen-by-an-attacker", domain="127.0.0.1")
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
     issued = portal.client.cookies.get("portal_session")
     assert issued and issued != "chosen-by-an-attacker"
     rows = portal.run(PortalSession.select(PortalSession.token_hash).run)
@@ -96,7 +96,7 @@ def test_user_without_a_portal_role_is_refused(portal: Portal) -> None:
 
 
 def test_idle_timeout_ends_the_session(portal: Portal) -> None:
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
 
     async def go_idle() -> None:
         await PortalSession.update(
@@ -110,7 +110,7 @@ def test_idle_timeout_ends_the_session(portal: Portal) -> None:
 
 
 def test_absolute_timeout_ends_an_active_session(portal: Portal) -> None:
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
 
     async def age() -> None:
         await PortalSession.update(
@@ -122,7 +122,7 @@ def test_absolute_timeout_ends_an_active_session(portal: Portal) -> None:
 
 
 def test_disabling_an_account_ends_its_sessions(portal: Portal) -> None:
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
 
     async def disable() -> None:
         await PortalUser.update({PortalUser.disabled: True}, force=True)
@@ -133,7 +133,7 @@ def test_disabling_an_account_ends_its_sessions(portal: Portal) -> None:
 
 
 def test_sign_out_needs_csrf_then_ends_the_session_and_goes_to_the_provider(portal: Portal) -> None:
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
     token = portal.csrf_token()
     assert portal.client.post("/auth/logout", follow_redirects=False).status_code == 403
     response = portal.client.post(
@@ -150,7 +150,7 @@ def test_sign_out_needs_csrf_then_ends_the_session_and_goes_to_the_provider(port
 
 
 def test_sign_out_via_get_is_not_allowed(portal: Portal) -> None:
-    portal.sign_in("derby.school")
+    portal.sign_in_at_idp("derby.school")
     assert portal.client.get("/auth/logout", follow_redirects=False).status_code == 405
     assert portal.run(PortalSession.count) == 1
 

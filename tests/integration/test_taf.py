@@ -21,10 +21,9 @@ from portal.families.tables import Family, Person
 from portal.notify.tables import Notification
 from portal.taf import service
 from portal.taf.tables import FamilyGoal, GoalChange, GoalScore, PlanAction, TafMeeting, TafMember
-from tests.integration.conftest import Portal
-from tests.integration.test_families import as_user, create_family, post, user_id
-from tests.integration.test_pages import check_page
 from tests.support.families import date_fields
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 XSS = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
@@ -203,7 +202,7 @@ def test_a_double_submitted_member_add_makes_one_member(portal: Portal) -> None:
     second = post(portal, f"/families/{team.family_id}/taf/members", contact)
     assert first.headers["location"] == second.headers["location"]
     assert portal.run(TafMember.count().run) == 3
-    # Many at once (PostgreSQL: the per-family advisory lock; SQLite: the write lock).
+    # Many at once (the per-family advisory lock serialises them).
     user_row = portal.run(PortalUser.objects().where(PortalUser.id == team.lead).first().run)
     family = portal.run(Family.objects().where(Family.id == team.family_id).first().run)
     assert user_row is not None and family is not None

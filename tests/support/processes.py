@@ -114,13 +114,6 @@ def portal_env(database_url: str, issuer: str, base_url: str, **extra: str) -> d
     }
 
 
-def migrated_sqlite(folder: Path) -> str:
-    """A fresh SQLite database in this folder, migrated by the real `portal migrate`."""
-    url = f"sqlite:///{folder / 'portal.sqlite'}"
-    migrate(url)
-    return url
-
-
 def migrate(database_url: str) -> None:
     """Run the real `portal migrate` command against a database."""
     env = portal_env(database_url, "http://127.0.0.1:1", "http://127.0.0.1:8000")

@@ -1,4 +1,4 @@
-"""Count the SQL statements a request sends, on SQLite and PostgreSQL alike.
+"""Count the SQL statements a request sends.
 
 Piccolo's own hook: an engine with ``log_queries`` on hands every statement it
 runs (queries, raw SQL and DDL, in or out of a transaction) to its

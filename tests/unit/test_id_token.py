@@ -60,7 +60,11 @@ class Provider:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # serve_forever polls for shutdown every 0.5 s by default: every test's
+        # teardown waited that long
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        ).start()
 
     def claims(self, **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
@@ -93,6 +97,7 @@ def provider() -> Iterator[Provider]:
 def settings_for(provider: Provider) -> Settings:
     return Settings.from_env(
         {
+            "PORTAL_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/unused",
             "PORTAL_OIDC_ISSUER": provider.issuer,
             "PORTAL_OIDC_CLIENT_ID": CLIENT_ID,
             "PORTAL_OIDC_CLIENT_SECRET": "s",

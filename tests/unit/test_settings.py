@@ -13,12 +13,13 @@ GOOD = {
     "PORTAL_OIDC_CLIENT_SECRET": "secret",
     "PORTAL_SESSION_SECRET": "s" * 40,
     "PORTAL_BASE_URL": "https://portal.example.org",
+    "PORTAL_DATABASE_URL": "postgresql://portal@db.example.org:5432/portal",
 }
 
 
 def test_good_settings_load_with_defaults() -> None:
     settings = Settings.from_env(GOOD)
-    assert settings.database_url == "sqlite:///var/portal.sqlite"
+    assert settings.database_url == "postgresql://portal@db.example.org:5432/portal"
     assert settings.areas == ("derby", "derbyshire")
     assert settings.session_idle_minutes == 30 and settings.session_absolute_hours == 10
     assert settings.is_https and settings.allowed_hosts == ["portal.example.org"]
@@ -34,6 +35,8 @@ def test_good_settings_load_with_defaults() -> None:
         ("PORTAL_OIDC_CLIENT_SECRET", " ", "PORTAL_OIDC_CLIENT_SECRET is not set"),
         ("PORTAL_SESSION_SECRET", "short", "PORTAL_SESSION_SECRET must be at least 32"),
         ("PORTAL_DATABASE_URL", "mysql://x", "PORTAL_DATABASE_URL must be"),
+        ("PORTAL_DATABASE_URL", "", "PORTAL_DATABASE_URL is not set"),
+        ("PORTAL_DATABASE_URL", "postgresql:///portal", "must be a PostgreSQL URL"),
         ("PORTAL_ROLE_MAP", "Derby.Practitioner", "PORTAL_ROLE_MAP must be comma-separated"),
         ("PORTAL_AREAS", " , ", "PORTAL_AREAS must name at least one area"),
         (
@@ -53,6 +56,11 @@ def test_good_settings_load_with_defaults() -> None:
 def test_bad_settings_name_the_variable(name: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env({**GOOD, name: value})
+
+
+def test_a_database_on_a_unix_socket_is_accepted() -> None:
+    url = "postgresql://postgres:@/portal?host=/tmp/portal-pg"  # as `portal db start` prints
+    assert Settings.from_env({**GOOD, "PORTAL_DATABASE_URL": url}).database_url == url
 
 
 def test_plain_http_is_allowed_only_on_loopback() -> None:
