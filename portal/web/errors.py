@@ -81,7 +81,20 @@ def http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Respo
     if status >= 500:
         log.error("HTTP %s on %s %r", status, request.method, request.url.path)
     message = str(exc.detail) if status in (400, 413, 429) else ""
-    return render_error(request, status, message=message)
+    task = None
+    user = signed_in_user(request)
+    if status == 404 and user is not None and not isinstance(exc, audit.AlreadyAudited):
+        # Someone walking ids leaves a trace: every refusal is audited, core
+        # and plugin routes alike (the path holds ids only, never personal data).
+        task = BackgroundTask(
+            audit.record,
+            "not_found",
+            "refused",
+            actor=user,
+            method=request.method,
+            path=request.url.path[:300],
+        )
+    return render_error(request, status, message=message, background=task)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -96,23 +109,39 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return render_error(request, HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+RETRY_AFTER_SECONDS = 30
+
+
 def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error(
         "Database unavailable (%s) on %s %r", type(exc).__name__, request.method, request.url.path
     )
-    return render_error(
+    response = render_error(
         request,
         503,
         message="The portal cannot reach its database just now. Nothing was half-saved: "
         "if a page did not confirm your change, it was not made. Try again in a few minutes.",
     )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def database_not_ready(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """SQLSTATE 55000: a database refusing connections is unavailable; any other
+    "object not in prerequisite state" is a fault of ours (500)."""
+    if "accepting connections" in str(exc):
+        return database_unavailable(request, exc)
+    return server_error(request, exc)
 
 
 EXCEPTION_HANDLERS = {
     ConnectionError: database_unavailable,  # refused or reset
     TimeoutError: database_unavailable,
     asyncpg.PostgresConnectionError: database_unavailable,
-    asyncpg.exceptions.CannotConnectNowError: database_unavailable,
+    asyncpg.exceptions.OperatorInterventionError: database_unavailable,  # starting, shut down
+    asyncpg.exceptions.InsufficientResourcesError: database_unavailable,  # too many connections
+    asyncpg.exceptions.InvalidCatalogNameError: database_unavailable,  # the database is gone
+    asyncpg.exceptions.ObjectNotInPrerequisiteStateError: database_not_ready,
     asyncpg.exceptions.QueryCanceledError: database_unavailable,  # statement_timeout
     NotAuthorizedException: not_authorized,
     PermissionDeniedException: permission_denied,
