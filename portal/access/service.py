@@ -21,6 +21,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from portal.access.tables import BreakGlassGrant
 from portal.audit import service as audit
+from portal.audit.tables import AuditEvent
 from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
@@ -31,6 +32,27 @@ from portal.queues import service as queues
 from portal.taf.tables import TafMember
 
 BREAK_GLASS_HOURS = 8  # one working day
+BREAK_GLASS_LOCK_BASE = 3_000_000_000  # advisory lock keys: this + family id
+REFUSAL_BURST = 20  # refusals within ten minutes that the area manager is shown
+REFUSAL_LOOKBACK = timedelta(days=7)
+
+REFUSAL_BURSTS_SQL = """
+WITH refused AS (
+    SELECT actor_user_id, at,
+           COUNT(*) OVER (
+               PARTITION BY actor_user_id ORDER BY at
+               RANGE BETWEEN INTERVAL '10 minutes' PRECEDING AND CURRENT ROW
+           ) AS in_ten_minutes
+    FROM audit_event
+    WHERE outcome = 'refused' AND at >= {} AND actor_user_id IS NOT NULL
+)
+SELECT u.id, u.display_name AS user_name, u.organisation AS user_organisation, u.roles,
+       MAX(r.in_ten_minutes) AS most_in_ten_minutes, COUNT(*) AS refusals, MAX(r.at) AS last_at
+FROM refused r JOIN portal_user u ON u.id = r.actor_user_id
+GROUP BY u.id, u.display_name, u.organisation, u.roles
+HAVING MAX(r.in_ten_minutes) >= {}
+ORDER BY MAX(r.at) DESC
+"""
 AREA_MANAGER = "area_manager"
 AUDITOR = "auditor"
 
@@ -84,6 +106,10 @@ class ReadOnlyAccess(PermissionDeniedException):
             else READ_ONLY_MESSAGE
         )
         super().__init__(message)
+
+
+class AuditedNotFound(NotFoundException, audit.AlreadyAudited):
+    """A family the user may not know of: a 404, its refusal already audited here."""
 
 
 class NoRelationship(PermissionDeniedException):
@@ -221,7 +247,7 @@ async def open_family(
             page=page,
             reason="not found" if family is None else "another area",
         )
-        raise NotFoundException()
+        raise AuditedNotFound()
     reason = await relationship(user, family)
     if reason is None:
         await audit.record(
@@ -280,6 +306,16 @@ async def break_glass(user: CurrentUser, family_id: int, reason: str) -> BreakGl
         raise NoRelationship(family, restricted=True)
     engine = Family._meta.db
     async with write_transaction(engine):
+        # One live grant per person and family: a double (or 20-fold) submission
+        # waits on this lock, then finds the grant the first one made.
+        await Family.raw("SELECT pg_advisory_xact_lock({})", BREAK_GLASS_LOCK_BASE + family.id)
+        live = await BreakGlassGrant.objects().get(
+            (BreakGlassGrant.family == family.id)
+            & (BreakGlassGrant.user == user.id)
+            & (BreakGlassGrant.expires_at > now_utc())
+        )
+        if live is not None:
+            return live
         grant = BreakGlassGrant(
             family=family.id,
             user=user.id,
@@ -337,3 +373,14 @@ async def review_break_glass(
             outcome_given=outcome,
         )
     return grant
+
+
+async def refusal_bursts(areas: frozenset[str]) -> list[dict[str, Any]]:
+    """People with a role in these areas refused REFUSAL_BURST times or more
+    within ten minutes in the last week: someone may be walking ids."""
+    rows = await AuditEvent.raw(REFUSAL_BURSTS_SQL, now_utc() - REFUSAL_LOOKBACK, REFUSAL_BURST)
+    return [
+        row
+        for row in rows
+        if any(role.split(".")[0] in areas for role in str(row["roles"]).split())
+    ]

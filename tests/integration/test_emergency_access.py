@@ -1,15 +1,19 @@
 """Emergency access (break-glass) stays emergency access: it reads, it never
-changes the record and it never turns into lead access (issue 22, findings
-1 and 2)."""
+changes the record, it never turns into lead access, and asking twice makes
+one grant (issue 22, findings 1, 2 and 8)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar.handlers import HTTPRouteHandler
 
+from portal.access import service as access
 from portal.access.tables import BreakGlassGrant
 from portal.audit.tables import AuditEvent
+from portal.auth.service import current_user_from
+from portal.auth.tables import PortalUser
 from portal.families.tables import Family
 from portal.lead.tables import LeadTransfer
 from portal.tables import CORE_TABLES
@@ -117,3 +121,21 @@ def test_every_change_route_refuses_emergency_access(portal: Portal) -> None:
         assert response.status_code == expected, (path, response.status_code)
     assert portal.run(row_counts) == before
     assert portal.run(Family.select().where(Family.id == family_id).first().run) == family_before
+
+
+def test_parallel_emergency_access_requests_make_one_grant(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    family_id = create_family(portal)
+    as_user(portal, "derby.health")
+    user = current_user_from(
+        portal.run(PortalUser.objects().get(PortalUser.email.like("samuel.okafor%")).run)
+    )
+
+    async def ask_twenty_times() -> set[int]:
+        grants = await asyncio.gather(
+            *(access.break_glass(user, family_id, "Duty cover: urgent call") for _ in range(20))
+        )
+        return {grant.id for grant in grants}
+
+    assert len(portal.run(ask_twenty_times)) == 1
+    assert portal.run(BreakGlassGrant.count().run) == 1
