@@ -76,9 +76,16 @@ def manager_areas(request: Request[Any, Any, Any]) -> frozenset[str]:
 async def reviews(request: Request[Any, Any, Any]) -> Template:
     areas = manager_areas(request)
     grants = await service.break_glass_awaiting_review(areas)
+    bursts = await service.refusal_bursts(areas)
     await audit.record("break_glass_list_viewed", "success", actor=user_of(request))
     return Template(
-        "access/reviews.html", context={"grants": grants, "areas": areas_by_slug(request)}
+        "access/reviews.html",
+        context={
+            "grants": grants,
+            "bursts": bursts,
+            "burst_size": service.REFUSAL_BURST,
+            "areas": areas_by_slug(request),
+        },
     )
 
 
@@ -98,6 +105,8 @@ async def review(request: Request[Any, Any, Any], grant_id: FromPath[int]) -> Te
             "access/reviews.html",
             context={
                 "grants": grants,
+                "bursts": await service.refusal_bursts(manager_areas(request)),
+                "burst_size": service.REFUSAL_BURST,
                 "areas": areas_by_slug(request),
                 "form": form,
                 "form_grant": grant_id,

@@ -34,6 +34,12 @@ from portal.db import write_transaction
 CHAIN_LOCK_KEY = 0x4155_4449_5443_4831  # "AUDITCH1"
 
 
+class AlreadyAudited:
+    """Mixed into an HTTP error whose refusal the raiser has audited already
+    (with more detail than the generic record), so the error page does not
+    record it twice."""
+
+
 async def record(
     action: str,
     outcome: str,
