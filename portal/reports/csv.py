@@ -1,14 +1,17 @@
 """A report's figures as CSV, exactly as the page shows them.
 
-Spreadsheets run a cell that starts with = + - @ (or a tab or carriage
-return) as a formula, so such a cell gets a leading apostrophe (OWASP's
-CSV injection advice): labels can come from data, such as an organisation's name.
+Spreadsheets run a cell as a formula when its first non-blank character is
+= + - @, or it starts with a tab or carriage return, or (after a spreadsheet
+splits it on its own separator) a part of it does: such a cell gets a leading
+apostrophe (OWASP's CSV injection advice). Labels can come from data, such as
+an organisation's name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
 from portal.areas import AreaDescription
@@ -16,11 +19,15 @@ from portal.reports.chart import number_text, percent, value_text
 from portal.reports.contract import Measure, ReportQuery
 
 HEADER = ("Area", "Locality", "From", "To", "Measure", "Row", "Value", "Of", "Percent", "Shown as")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# a formula character first (after blanks), a tab or CR first, or after a separator
+FORMULA = re.compile(r"^[\t\r]|^\s*[=+\-@]|[,;|]\s*[=+\-@]")
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # a plain negative number is no formula
 
 
 def safe_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+    if NUMBER.fullmatch(value) or not FORMULA.search(value):
+        return value
+    return f"'{value}"
 
 
 def csv_of(area: AreaDescription, query: ReportQuery, measures: Sequence[Measure]) -> str:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from litestar import Request
 from litestar.datastructures import MutableScopeHeaders
-from litestar.exceptions import PermissionDeniedException
+from litestar.exceptions import ClientException, PermissionDeniedException
 from litestar.types import Message, Scope
 
 from portal.settings import Settings
@@ -59,7 +59,8 @@ def security_headers_hook(settings: Settings) -> Any:
             return
         headers = MutableScopeHeaders.from_message(message)
         nonce = scope.get("state", {}).get("csp_nonce")
-        headers["Content-Security-Policy"] = content_security_policy(nonce, provider_origin)
+        if headers.get("Content-Security-Policy") is None:  # a download sets a stricter one
+            headers["Content-Security-Policy"] = content_security_policy(nonce, provider_origin)
         headers["X-Content-Type-Options"] = "nosniff"
         # same-origin, not no-referrer: under no-referrer a browser's form POST says
         # "Origin: null", which the CSRF origin check would (rightly) refuse.
@@ -87,6 +88,9 @@ def csrf_protect_hook(settings: Settings) -> Any:
     or come from another site (Origin / Sec-Fetch-Site)."""
 
     async def check(request: Request[Any, Any, Any]) -> None:
+        hosts = [value for name, value in request.scope["headers"] if name == b"host"]
+        if len(hosts) > 1:  # which one AllowedHosts checked would be a guess
+            raise ClientException("More than one Host header")
         if request.method in SAFE_METHODS:
             return None
         origin = request.headers.get("origin")

@@ -347,6 +347,8 @@ def test_appendices_are_checked_by_content_and_only_for_people_with_access(
     assert download.headers["content-disposition"] == (
         f'attachment; filename="appendix-{rows[0]["id"]}.pdf"'
     )
+    # its own stricter policy, not the site-wide one (issue 22, finding 9)
+    assert download.headers["content-security-policy"] == "default-src 'none'; sandbox"
     as_user(portal, "derby.health")  # same area, no relationship
     assert portal.client.get(f"{base}/appendices/{rows[0]['id']}").status_code == 403
     as_user(portal, "derbyshire.school")  # another area

@@ -144,6 +144,13 @@ def test_unknown_host_is_refused(portal: Portal) -> None:
     assert portal.client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
 
 
+def test_a_second_host_header_is_refused(portal: Portal) -> None:
+    portal.sign_in("derby.school")
+    twice = [("host", "127.0.0.1:8000"), ("host", "evil.example")]
+    assert portal.client.get("/accessibility", headers=twice).status_code == 400
+    assert portal.client.get("/accessibility").status_code == 200
+
+
 def test_trace_is_not_allowed(portal: Portal) -> None:
     assert portal.client.request("TRACE", "/accessibility").status_code == 405
 
