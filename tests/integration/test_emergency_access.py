@@ -127,9 +127,9 @@ def test_parallel_emergency_access_requests_make_one_grant(portal: Portal) -> No
     portal.sign_in("derby.school")
     family_id = create_family(portal)
     as_user(portal, "derby.health")
-    user = current_user_from(
-        portal.run(PortalUser.objects().get(PortalUser.email.like("samuel.okafor%")).run)
-    )
+    row = portal.run(PortalUser.objects().get(PortalUser.email.like("samuel.okafor%")).run)
+    assert row is not None
+    user = current_user_from(row)
 
     async def ask_twenty_times() -> set[int]:
         grants = await asyncio.gather(
