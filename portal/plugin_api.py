@@ -38,7 +38,7 @@ from portal.meetings import service as meetings
 from portal.notify import service as notify
 from portal.queues import service as queues
 from portal.reports.contract import Measure, MeasureRow, ReportQuery
-from portal.web.forms import Form, new_form_key
+from portal.web.forms import Form, new_form_key, whole_number
 from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import family_for, see_other, user_of
 from portal.workdays import service as workdays
@@ -88,6 +88,7 @@ __all__ = [
     "require_role",
     "see_other",
     "user_of",
+    "whole_number",
     "workdays",
     "write_transaction",
 ]

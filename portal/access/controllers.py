@@ -16,7 +16,7 @@ from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
 from portal.db import contains_ignoring_case
 from portal.families.tables import Family
-from portal.web.forms import Form
+from portal.web.forms import Form, whole_number
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
 MIN_REASON = 10
@@ -137,7 +137,7 @@ async def access_history(request: Request[Any, Any, Any], family_id: FromPath[in
     who = params.get("who", "").strip()[:100]
     action = params.get("action", "").strip()[:100]
     since, until = parse_day(params.get("from", "")), parse_day(params.get("to", ""))
-    page = max(1, int(params.get("page", "1")) if params.get("page", "1").isdigit() else 1)
+    page = max(1, whole_number(params.get("page", "1"), 100_000) or 1)
     where: Any = AuditEvent.family_id == family.id
     if who:
         where &= contains_ignoring_case(AuditEvent.actor_label, f"%{who}%")

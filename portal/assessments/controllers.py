@@ -18,7 +18,7 @@ from portal.assessments.sections import BY_SLUG, SECTIONS, VULNERABILITY_FACTORS
 from portal.auth.service import now_utc
 from portal.consent.service import ConsentRequired
 from portal.families.service import child_choices, people_of
-from portal.web.forms import Form, new_form_key
+from portal.web.forms import Form, new_form_key, whole_number
 from portal.web.guards import signed_in_user
 from portal.web.handlers import family_for, see_other, user_of
 from portal.workdays.service import working_days_left
@@ -195,8 +195,7 @@ async def read_section_post(
 
 
 def base_version_of(form: Form, section: dict[str, Any]) -> int:
-    value = form.get("base_version")
-    return int(value) if value.isdigit() else section["version"]
+    return whole_number(form.get("base_version")) or section["version"]
 
 
 @post(SECTION, name="save_assessment_section", opt={"rescue": True})

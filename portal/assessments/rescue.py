@@ -27,7 +27,7 @@ from portal.assessments.sections import BY_SLUG, answers_from
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families.tables import Family
-from portal.web.forms import Form
+from portal.web.forms import Form, whole_number
 
 LIFETIME_SECONDS = 12 * 3600  # longer than the absolute session limit
 
@@ -45,7 +45,7 @@ def make_token(secret: str, user_id: int, section_id: int, now: float | None = N
 def user_in_token(secret: str, token: str, section_id: int, now: float | None = None) -> int | None:
     """The user the token was made for, if it is genuine, unexpired and for this section."""
     parts = token.split(".")
-    if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
+    if len(parts) != 4 or not all(whole_number(p, 2**63) is not None for p in parts[:3]):
         return None
     payload = ".".join(parts[:3])
     if not hmac.compare_digest(parts[3], _signature(secret, payload)):
@@ -86,7 +86,7 @@ async def rescue_section_post(request: Request[Any, Any, Any]) -> str | None:
         family.id,
         section,
         answers_from(form, BY_SLUG[slug]),
-        int(base) if base.isdigit() else section["version"],
+        whole_number(base) or section["version"],
         request.url.path,
     )
     return f"/families/{family.id}/assessments/{assessment['id']}/sections/{slug}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portal.web.forms import Form
+from portal.web.forms import Form, whole_number
 
 LONG = 10_000  # characters in a free-text answer
 
@@ -321,7 +321,7 @@ def check(form: Form, section: Section, completing: bool, today: date) -> dict[s
                 form.date(q.name, q.missing, today=today)
         elif q.kind == "scale":
             value = answers[q.name]
-            if value and (not value.isdigit() or not 0 <= int(value) <= 10):
+            if value and whole_number(value, 10) is None:
                 form.error(q.name, "Enter a whole number from 0 to 10")
         elif q.kind == "confirm":
             if completing and q.required and answers[q.name] != "yes":

@@ -19,7 +19,7 @@ from portal.closure import service as closure
 from portal.families.service import StaleVersion
 from portal.taf import plan as taf_plan
 from portal.taf import service as taf
-from portal.web.forms import Form, new_form_key
+from portal.web.forms import Form, new_form_key, whole_number
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
 ROOT = "/case-audits"
@@ -91,7 +91,7 @@ def read_draw(
     form: Form, areas: list[str], localities: dict[str, dict[str, str]]
 ) -> tuple[service.Filters, int] | None:
     size_text = form.get("size")
-    size = int(size_text) if size_text.isdigit() else 0
+    size = whole_number(size_text, 1000) or 0
     if not size_text:
         form.error("size", "Enter how many cases to draw")
     elif not 1 <= size <= service.MAX_SAMPLE:
@@ -234,7 +234,7 @@ async def save_case(
         form.error("good_practice", "Enter the good practice you found, or areas for development")
     if not form.ok:
         return await case_page(request, sample_id, finding_id, form, 422)
-    version = int(form.get("version")) if form.get("version").isdigit() else 0
+    version = form.version()
     try:
         await service.save_review(
             user_of(request), sample, case, version, service.Review(grade, good, development)

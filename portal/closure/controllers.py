@@ -16,10 +16,7 @@ from portal.web.handlers import family_for, see_other, user_of
 
 
 def version_of(form: Form) -> int:
-    try:
-        return int(form.get("version"))
-    except ValueError:
-        return 0
+    return form.version()
 
 
 def close_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:

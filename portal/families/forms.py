@@ -119,7 +119,4 @@ def household_form(family: Family) -> Form:
 
 
 def version_of(form: Form) -> int:
-    try:
-        return int(form.get("version"))
-    except ValueError:
-        return 0
+    return form.version()

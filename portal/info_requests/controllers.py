@@ -19,7 +19,7 @@ from portal.families.tables import Family
 from portal.info_requests import documents, service
 from portal.info_requests.redaction import RULES
 from portal.info_requests.service import require_manager
-from portal.web.forms import Form
+from portal.web.forms import Form, whole_number
 from portal.web.handlers import areas_by_slug, locality_name, see_other, user_of
 
 BASE = "/information-requests"
@@ -74,10 +74,10 @@ async def family_number(request: Request[Any, Any, Any]) -> Template | Redirect:
     form = await Form.read(request)
     number = form.text("family_id", "Enter the family record number", max_length=12)
     family = None
-    if number and not number.isdigit():
+    if number and whole_number(number) is None:
         form.error("family_id", "Family record number must be a number, like 1042")
     elif number:
-        family = await Family.objects().get(Family.id == int(number))
+        family = await Family.objects().get(Family.id == whole_number(number))
         if family is None or family.area not in service.managed_areas(user):
             form.error("family_id", "Enter the number of a family record in an area you manage")
     if not form.ok or family is None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from portal.families.service import people_of
 from portal.families.tables import Family
+from portal.web.forms import whole_number
 
 
 async def family_name(family: Family) -> str:
@@ -21,4 +22,4 @@ def member_label(member: dict[str, Any]) -> str:
 
 
 def number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value)

@@ -126,6 +126,19 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
     return response
 
 
+def bad_value(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A value the database refused as data (SQLSTATE class 22: out of range, an
+    unusable character). The forms check their input first; this is the net
+    under them, so a value they missed is a 400, never a 500."""
+    log.warning("Refused value (%s) on %s %r", type(exc).__name__, request.method, request.url.path)
+    return render_error(
+        request,
+        400,
+        message="Something in the request could not be used. Go back, check what you "
+        "entered and try again.",
+    )
+
+
 def database_not_ready(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """SQLSTATE 55000: a database refusing connections is unavailable; any other
     "object not in prerequisite state" is a fault of ours (500)."""
@@ -143,6 +156,7 @@ EXCEPTION_HANDLERS = {
     asyncpg.exceptions.InvalidCatalogNameError: database_unavailable,  # the database is gone
     asyncpg.exceptions.ObjectNotInPrerequisiteStateError: database_not_ready,
     asyncpg.exceptions.QueryCanceledError: database_unavailable,  # statement_timeout
+    asyncpg.exceptions.DataError: bad_value,
     NotAuthorizedException: not_authorized,
     PermissionDeniedException: permission_denied,
     HTTPException: http_exception,

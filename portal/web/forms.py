@@ -1,17 +1,51 @@
-"""Reading and checking submitted forms, GOV.UK style.
+"""Reading and checking submitted forms, GOV.UK style: the one strict input
+layer that core and plugin pages share.
 
 A ``Form`` keeps what the user typed (so a page with errors shows it back)
 and one plain-English error per field, in the order the fields appear.
+
+- Text: control characters other than tab and line breaks, and lone
+  surrogates, are removed as the form is read: a NUL cannot reach the
+  database (PostgreSQL refuses it) and invisible controls cannot hide in a
+  record. Everything else a person can type, emoji and right-to-left text
+  included, is kept.
+- Numbers are ASCII digits only (``str.isdigit`` accepts "²", which ``int``
+  refuses) and within the column's range.
+- Dates are GOV.UK date inputs, years 1900 to 2100.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from litestar import Request
+
+from portal.web.guards import ID_MAX
+
+MAX_INT = ID_MAX  # a larger number is no row or version of ours
+DIGITS = re.compile(r"[0-9]{1,10}")
+# C0 controls except tab, line feed and carriage return; DEL; lone surrogates.
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def clean_text(value: str) -> str:
+    """What was typed, without control characters or lone surrogates."""
+    return UNWANTED.sub("", value)
+
+
+def whole_number(text: str, maximum: int = MAX_INT) -> int | None:
+    """``text`` as a whole number from 0 to ``maximum``, or None (for query
+    strings and hidden fields: ASCII digits only)."""
+    text = text.strip()
+    if not DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= maximum else None
 
 
 class Form:
@@ -25,7 +59,7 @@ class Form:
         data = await request.form()
         values: dict[str, Any] = {}
         for key in data:
-            items = [str(v) for v in data.getall(key)]
+            items = [clean_text(str(v)) for v in data.getall(key)]
             values[key] = [i.strip() for i in items] if len(items) > 1 else items[0].strip()
         return cls(values)
 
@@ -57,6 +91,29 @@ class Form:
             )
         return value
 
+    def number(
+        self, name: str, missing: str, *, label: str, minimum: int = 0, maximum: int = MAX_INT
+    ) -> int | None:
+        """A whole number typed into a field, between ``minimum`` and ``maximum``."""
+        text = self.get(name)
+        if not text:
+            self.error(name, missing)
+            return None
+        value = whole_number(text)
+        if value is None and DIGITS.fullmatch(text.lstrip("-")) is None:
+            self.error(name, f"{label} must be a whole number")
+            return None
+        if value is None or not minimum <= value <= maximum:
+            self.error(name, f"{label} must be between {minimum} and {maximum}")
+            return None
+        return value
+
+    def version(self, name: str = "version") -> int:
+        """The record version a form was made from (a hidden field). A missing
+        or garbled one is 0, which no record has: the save is then refused as
+        stale and shows the conflict page, never a crash."""
+        return whole_number(self.get(name)) or 0
+
     def choice(self, name: str, allowed: Iterable[str], missing: str) -> str:
         value = self.get(name)
         if value not in set(allowed):
@@ -85,21 +142,30 @@ class Form:
         if missing:
             self.error(name, f"{subject} must include a {missing[0]}", f"{name}-{missing[0]}")
             return None
+        for part, longest in (("day", 2), ("month", 2)):
+            if not re.fullmatch(f"[0-9]{{1,{longest}}}", parts[part]):
+                self.error(name, f"{subject} must be a real date", f"{name}-{part}")
+                return None
+        if not re.fullmatch("[0-9]{4}", parts["year"]):
+            self.error(name, "Year must include 4 numbers", f"{name}-year")
+            return None
         try:
             value = datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
         except ValueError:
             self.error(name, f"{subject} must be a real date", f"{name}-day")
             return None
-        if len(parts["year"]) != 4:
-            self.error(name, "Year must include 4 numbers", f"{name}-year")
+        if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            self.error(
+                name,
+                f"{subject} must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
+                f"{name}-year",
+            )
             return None
         today = today or datetime.date.today()
         if when == "past" and value > today:
             self.error(name, f"{subject} must be today or in the past", f"{name}-day")
         elif when == "future" and value < today:
             self.error(name, f"{subject} must be today or in the future", f"{name}-day")
-        elif value.year < 1900:
-            self.error(name, f"{subject} must be after 1900", f"{name}-year")
         return value
 
     def summary(self) -> list[dict[str, str]]:

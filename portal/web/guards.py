@@ -16,6 +16,8 @@ from litestar.handlers.base import BaseRouteHandler
 
 from portal.auth.service import CurrentUser
 
+ID_MAX = 2**31 - 1  # PostgreSQL's integer: every id and version column
+
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
 
@@ -38,6 +40,8 @@ def rescues_signed_out_posts(handler: BaseRouteHandler, method: str) -> bool:
 def require_sign_in(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
+    if any(isinstance(v, int) and not 0 <= v <= ID_MAX for v in connection.path_params.values()):
+        raise NotFoundException()  # no row has that id (and the database would refuse it)
     if is_public(handler) or signed_in_user(connection) is not None:
         return
     if rescues_signed_out_posts(handler, str(connection.scope.get("method", ""))):

@@ -100,7 +100,7 @@ async def place(request: Req, submission_id: FromPath[int]) -> Template | Redire
         form.error("starts_at", "Select the meeting to put the request on")
     else:
         try:
-            await submissions.place_on_meeting(user, row, int(form.get("version") or 0), starts_at)
+            await submissions.place_on_meeting(user, row, form.version(), starts_at)
         except common.DerbyError as error:
             form.error("starts_at", error.message)
         except StaleVersion as stale:
@@ -123,7 +123,7 @@ async def return_submission(request: Req, submission_id: FromPath[int]) -> Templ
     if not form.ok:
         return page("inbox_item.html", 422, **await clerk_context(row, family, return_form=form))
     try:
-        await submissions.return_to_practitioner(user, row, int(form.get("version") or 0), reason)
+        await submissions.return_to_practitioner(user, row, form.version(), reason)
     except StaleVersion as stale:
         return page("stale.html", 409, row=stale.current, back="/derby/inbox")
     return see_other("/derby/inbox?returned=1")

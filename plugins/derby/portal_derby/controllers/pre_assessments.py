@@ -150,7 +150,7 @@ async def review_pre_assessment(
     if new is None:
         return page("pre_assessment.html", 422, **await pre_context(family, pre, form))
     try:
-        version = int(form.get("version"))
+        version = form.version()
     except ValueError:
         version = 0
     try:

@@ -167,7 +167,7 @@ async def resubmit(request: Req, submission_id: FromPath[int]) -> Template | Red
     if not form.ok:
         return page("submission.html", 422, **await submission_context(user, row, family, form))
     try:
-        await submissions.resubmit(user, row, int(form.get("version") or 0), text)
+        await submissions.resubmit(user, row, form.version(), text)
     except StaleVersion:
         return see_other(f"/derby/submissions/{submission_id}")  # already resubmitted
     return see_other(f"/derby/submissions/{submission_id}")

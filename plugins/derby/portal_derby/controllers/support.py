@@ -73,7 +73,7 @@ async def _answer(request: Req, pre_id: int, action: str) -> Template | Redirect
     if not form.ok:
         return support_page(row, family, 422, **{action: form})
     try:
-        version = int(form.get("version") or 0)
+        version = form.version()
     except ValueError:
         version = 0
     try:

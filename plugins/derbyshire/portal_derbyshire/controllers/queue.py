@@ -10,6 +10,7 @@ from litestar.response import Template
 from portal.plugin_api import (
     audit,
     user_of,
+    whole_number,
 )
 from portal_derbyshire import requests, timeliness
 from portal_derbyshire.clock import screening_clock
@@ -25,10 +26,7 @@ PAGE_SIZE = 50
 
 def page_number(value: str | None) -> int:
     """The page asked for (a bad value shows page 1; past the end, the last)."""
-    try:
-        return int(value or 1)
-    except ValueError:
-        return 1
+    return whole_number(value or "1") or 1
 
 
 @get("/starting-point", name="derbyshire_queue", guards=STAFF)

@@ -14,6 +14,7 @@ from portal.plugin_api import (
     Family,
     family_for,
     require_area_role,
+    whole_number,
 )
 from portal_derbyshire import common
 from portal_derbyshire.area import DERBYSHIRE
@@ -39,7 +40,7 @@ def now_of(request: Request[Any, Any, Any]) -> datetime:
 
 
 def number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(value)
 
 
 def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
