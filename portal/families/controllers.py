@@ -49,20 +49,43 @@ async def find_form(request: Request[Any, Any, Any]) -> Template:
     return Template("families/find.html", context={"form": Form(), "searched": False})
 
 
-async def check_search_rate(user: CurrentUser) -> None:
+class SearchLimitReached(HTTPException):
+    status_code = 429
+
+
+async def check_search_rate(user: CurrentUser, via: str = "search") -> None:
     recent = await AuditEvent.count().where(
         (AuditEvent.actor_user_id == user.id)
         & (AuditEvent.action == "family_search")
         & (AuditEvent.at > now_utc() - SEARCH_WINDOW)
     )
     if recent >= SEARCH_LIMIT:
-        await audit.record("family_search", "refused", actor=user, reason="rate limit")
-        raise HTTPException(
-            status_code=429,
+        await audit.record("family_search", "refused", actor=user, reason="rate limit", via=via)
+        raise SearchLimitReached(
             detail=f"You have searched {SEARCH_LIMIT} times in the last 10 minutes. "
             "Wait a few minutes, then try again. If you need to search more often, "
             "contact your portal administrator.",
         )
+
+
+async def duplicate_check(
+    user: CurrentUser, query: matching.PersonDetails, exclude_family: int | None = None
+) -> list[dict[str, Any]]:
+    """The duplicate warning of a create form is a search like any other: it
+    counts towards the same limit and is audited as one (issue 22, finding 4).
+    Over the limit it raises SearchLimitReached."""
+    await check_search_rate(user, via="duplicate check")
+    found = await service.find_candidates(query, exclude_family=exclude_family)
+    summaries = await match_summaries(user, found)
+    await audit.record(
+        "family_search", "success", actor=user, results=len(summaries), via="duplicate check"
+    )
+    return summaries
+
+
+def limit_reached(form: Form, error: SearchLimitReached) -> None:
+    """Over the limit, the form comes back with what was typed and says why."""
+    form.error("given_names", str(error.detail))
 
 
 def read_search(form: Form) -> matching.PersonDetails | None:
@@ -146,13 +169,17 @@ async def create_family(request: Request[Any, Any, Any]) -> Template | Redirect:
         )
     if form.get("confirm_new") != "yes":
         query = service.details_of(child.columns(), household.postcode)
-        duplicates = await service.find_candidates(query)
+        try:
+            duplicates = await duplicate_check(user, query)
+        except SearchLimitReached as limit:
+            limit_reached(form, limit)
+            return Template(
+                "families/new.html", context=new_family_context(request, form), status_code=429
+            )
         if duplicates:
             return Template(
                 "families/new.html",
-                context=new_family_context(
-                    request, form, duplicates=await match_summaries(user, duplicates)
-                ),
+                context=new_family_context(request, form, duplicates=duplicates),
             )
     family_id = await service.create_family(user, household, child, form.get("form_key"))
     return see_other(f"/families/{family_id}")
@@ -344,12 +371,17 @@ async def add_person(
         )
     if form.get("confirm_new") != "yes":
         query = service.details_of(person.columns(), family.postcode)
-        duplicates = await service.find_candidates(query, exclude_family=family.id)
+        try:
+            duplicates = await duplicate_check(user, query, exclude_family=family.id)
+        except SearchLimitReached as limit:
+            limit_reached(form, limit)
+            return Template(
+                "families/person.html", context=person_context(family, form), status_code=429
+            )
         if duplicates:
-            summaries = await match_summaries(user, duplicates)
             return Template(
                 "families/person.html",
-                context=person_context(family, form, duplicates=summaries),
+                context=person_context(family, form, duplicates=duplicates),
             )
     person_id = await service.add_person(user, family, person, form.get("form_key"))
     return see_other(f"/families/{family.id}#person-{person_id}")

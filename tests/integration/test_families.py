@@ -70,6 +70,38 @@ def test_searches_are_posted_audited_and_rate_limited(portal: Portal) -> None:
     assert all("Nobody" not in e["detail"] for e in events)
 
 
+def test_the_duplicate_check_is_a_search_counted_and_audited(portal: Portal) -> None:
+    """Issue 22, finding 4: past the limit, the create forms' duplicate check
+    still answered, naming another family's lead, and wrote no audit row."""
+    portal.sign_in("derby.health")
+    known = create_family(portal)
+    post(portal, f"/families/{known}/lead/take", {})
+    as_user(portal, "derby.school")
+    mine = create_family(portal, given="Oliver", family="Brackley")  # confirmed: no check
+    warned = post(portal, "/families", new_family_form())  # the same child: a warning
+    assert warned.status_code == 200 and "Samuel Okafor" in warned.text
+    for _ in range(29):
+        post(portal, "/families/find", search_form("Amy", "Nobody"))
+    for path in ("/families", f"/families/{mine}/people"):
+        fields = (
+            new_family_form()
+            if path == "/families"
+            else person_form("Elizabeth", "Smith-Jones", "child", date(2016, 3, 4))
+        )
+        refused = post(portal, path, fields)
+        assert refused.status_code == 429, path
+        assert "Wait a few minutes" in refused.text and "Samuel Okafor" not in refused.text
+        assert 'value="Smith-Jones"' in refused.text  # what was typed is kept
+    events = portal.run(
+        AuditEvent.select(AuditEvent.outcome, AuditEvent.detail)
+        .where(AuditEvent.action == "family_search")
+        .run
+    )
+    checks = [e for e in events if "duplicate check" in e["detail"]]
+    assert [e["outcome"] for e in checks] == ["success", "refused", "refused"]
+    assert portal.run(Family.count().run) == 2  # nothing was created past the limit
+
+
 def test_search_form_errors_are_specific_and_keep_what_was_typed(portal: Portal) -> None:
     portal.sign_in("derby.school")
     response = post(
