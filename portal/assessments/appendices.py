@@ -8,9 +8,8 @@ as an attachment with a name the server makes up.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import io
-import zipfile
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -20,78 +19,17 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.access.service import ReadOnlyAccess
-from portal.assessments import service
+from portal.assessments import file_types, service
 from portal.assessments.tables import AssessmentAppendix
 from portal.audit import service as audit
 from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
 from portal.families.service import once
 from portal.families.tables import Family
-from portal.web.forms import Form
+from portal.web.forms import Form, clean_text
 from portal.web.handlers import family_for, see_other, user_of
 
-MAX_BYTES = 10 * 1024 * 1024
-ALLOWED = "a PDF, Word, Excel, OpenDocument, RTF, JPG or PNG file"
-
-# media type -> (extension used for downloads, extensions accepted on upload)
-KINDS: dict[str, tuple[str, frozenset[str]]] = {
-    "application/pdf": ("pdf", frozenset({"pdf"})),
-    "image/png": ("png", frozenset({"png"})),
-    "image/jpeg": ("jpg", frozenset({"jpg", "jpeg"})),
-    "application/rtf": ("rtf", frozenset({"rtf"})),
-    "application/msword": ("doc", frozenset({"doc"})),
-    "application/vnd.ms-excel": ("xls", frozenset({"xls"})),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
-        "docx",
-        frozenset({"docx"}),
-    ),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
-        "xlsx",
-        frozenset({"xlsx"}),
-    ),
-    "application/vnd.oasis.opendocument.text": ("odt", frozenset({"odt"})),
-    "application/vnd.oasis.opendocument.spreadsheet": ("ods", frozenset({"ods"})),
-}
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def media_type_of(data: bytes, filename: str) -> str | None:
-    """The file's type judged from its first bytes (and, for containers, its
-    contents); None for anything not on the allowlist, or whose name disagrees."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    kind: str | None = None
-    if data.startswith(b"%PDF-"):
-        kind = "application/pdf"
-    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
-        kind = "image/png"
-    elif data.startswith(b"\xff\xd8\xff"):
-        kind = "image/jpeg"
-    elif data.startswith(b"{\\rtf"):
-        kind = "application/rtf"
-    elif data.startswith(OLE):
-        kind = "application/vnd.ms-excel" if extension == "xls" else "application/msword"
-    elif data.startswith(b"PK\x03\x04"):
-        kind = zip_document_type(data)
-    if kind is None or extension not in KINDS[kind][1]:
-        return None
-    return kind
-
-
-def zip_document_type(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                return mimetype if mimetype in KINDS else None
-    except (zipfile.BadZipFile, KeyError, RuntimeError):
-        return None
-    if "[Content_Types].xml" in names:
-        if any(n.startswith("word/") for n in names):
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if any(n.startswith("xl/") for n in names):
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return None
+MAX_BYTES = file_types.MAX_BYTES
 
 
 async def listed(assessment_id: int) -> list[dict[str, Any]]:
@@ -173,7 +111,7 @@ async def upload(
         raise ReadOnlyAccess(access.reason)
     assessment = await service.assessment_in(access.family, assessment_id)
     data = await request.form()
-    form = Form({k: str(v) for k, v in data.items() if not isinstance(v, UploadFile)})
+    form = Form({k: clean_text(str(v)) for k, v in data.items() if not isinstance(v, UploadFile)})
     title = form.text("title", "Enter what the document is", max_length=200, label="Title")
     upload_file = data.get("file")
     content = b""
@@ -187,9 +125,11 @@ async def upload(
         elif len(content) > MAX_BYTES:
             form.error("file", f"The selected file must be smaller than {MAX_BYTES // 2**20}MB")
         else:
-            media_type = media_type_of(content, upload_file.filename)
+            # unpacking a container is CPU work: off the event loop
+            checked = await asyncio.to_thread(file_types.check, content, upload_file.filename)
+            media_type = checked.media_type
             if media_type is None:
-                form.error("file", f"The selected file must be {ALLOWED}")
+                form.error("file", checked.problem)
     if not form.ok or media_type is None or not isinstance(upload_file, UploadFile):
         from portal.assessments.controllers import section_context
 
@@ -242,7 +182,7 @@ async def download(
         family_id=family_id,
         page=request.url.path,
     )
-    extension = KINDS[appendix.media_type][0]
+    extension = file_types.KINDS[appendix.media_type][0]
     return Response(
         bytes(appendix.data),
         media_type=appendix.media_type,
