@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from portal.areas import AreaDescription
@@ -41,6 +42,9 @@ def read_household(form: Form, areas: list[AreaDescription]) -> HouseholdDetails
     return HouseholdDetails(area, locality, line_1, line_2, town, postcode)
 
 
+EXPECTED_WITHIN = datetime.timedelta(days=305)  # about ten months: a pregnancy's length
+
+
 def read_person(form: Form, role: str | None = None) -> PersonInput | None:
     given = form.text("given_names", "Enter their first name", label="First names")
     family_name = form.text("family_name", "Enter their last name", label="Last name")
@@ -48,6 +52,10 @@ def read_person(form: Form, role: str | None = None) -> PersonInput | None:
     role = role or form.choice("role", ROLES, "Select their role in the family")
     dob = form.date("dob", "their date of birth", required=False)
     expected = form.date("expected", "the expected date of birth", required=False, when="future")
+    if expected is not None and expected > datetime.date.today() + EXPECTED_WITHIN:
+        form.error(
+            "expected", "The expected date of birth must be within 10 months", "expected-day"
+        )
     if role == "child" and dob is None and expected is None and "dob" not in form.errors:
         form.error(
             "dob",

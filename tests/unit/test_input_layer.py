@@ -66,3 +66,29 @@ def test_dates_give_the_design_systems_messages(parts: tuple[str, str, str], mes
 def test_a_good_date_is_read() -> None:
     form = Form({"dob-day": "4", "dob-month": "03", "dob-year": "2016"})
     assert form.date("dob", "a date of birth") == date(2016, 3, 4) and form.ok
+
+
+def test_an_expected_date_of_birth_is_within_ten_months() -> None:
+    from datetime import timedelta
+
+    from portal.families.forms import read_person
+
+    def expected_error(when: date) -> str | None:
+        form = Form(
+            {
+                "given_names": "Baby",
+                "family_name": "Okafor",
+                "role": "child",
+                "gender": "not_known",
+                "expected-day": str(when.day),
+                "expected-month": str(when.month),
+                "expected-year": str(when.year),
+            }
+        )
+        read_person(form)
+        return form.errors.get("expected")
+
+    assert expected_error(date.today() + timedelta(days=200)) is None
+    assert expected_error(date.today() + timedelta(days=400)) == (
+        "The expected date of birth must be within 10 months"
+    )
