@@ -237,27 +237,30 @@ async def open_family(
     says who to ask and offers break-glass. ``for_change`` asks for a reason
     that allows changes: read-only access (break-glass) is then a 403."""
     family = await Family.objects().get(Family.id == family_id)
-    if family is None or family.area not in user.areas:
+    known = family is not None and family.area in user.areas
+
+    async def record(action: str, outcome: str, **detail: Any) -> None:
         await audit.record(
-            "family_viewed",
-            "refused",
+            action,
+            outcome,
             actor=user,
             record_type="family",
             record_id=family_id,
+            family_id=family_id if known else None,  # another area's ids stay out of its history
             page=page,
-            reason="not found" if family is None else "another area",
+            **detail,
+        )
+
+    if family is None or not known:
+        await record(
+            "family_viewed", "refused", reason="not found" if family is None else "another area"
         )
         raise AuditedNotFound()
     reason = await relationship(user, family)
     if reason is None:
-        await audit.record(
+        await record(
             "family_viewed",
             "refused",
-            actor=user,
-            record_type="family",
-            record_id=family.id,
-            family_id=family.id,
-            page=page,
             reason="restricted" if family.restricted else "no relationship",
         )
         lead = None
@@ -272,28 +275,9 @@ async def open_family(
         raise NoRelationship(family, restricted=family.restricted, lead=lead)
     access = FamilyAccess(family=family, reason=reason)
     if for_change and not access.may_change:
-        await audit.record(
-            "family_changed",
-            "refused",
-            actor=user,
-            record_type="family",
-            record_id=family.id,
-            family_id=family.id,
-            page=page,
-            access=reason,
-            reason="read-only access",
-        )
+        await record("family_changed", "refused", access=reason, reason="read-only access")
         raise ReadOnlyAccess(reason)
-    await audit.record(
-        "family_viewed",
-        "success",
-        actor=user,
-        record_type="family",
-        record_id=family.id,
-        family_id=family.id,
-        page=page,
-        access=reason,
-    )
+    await record("family_viewed", "success", access=reason)
     return access
 
 
