@@ -227,6 +227,7 @@ async def family_record(request: Request[Any, Any, Any], family_id: FromPath[int
             **await practice_cards(family, user),
             "area_card": await area_card(request.app.state.plugin_manager, family, user),
             "access": access,
+            "read_only": not access.may_change,  # emergency access: no change links
             "family": family,
             "place": locality_name(areas, family.area, family.locality),
             "people": people,

@@ -45,7 +45,11 @@ def test_emergency_access_cannot_take_the_lead_and_ends_with_its_review(portal: 
         if portal.client.get(f"/families/{family_id}").status_code != 403:
             continue  # an area role with its own reason (none of these here)
         break_glass(portal, family_id)
-        assert portal.client.get(f"/families/{family_id}").status_code == 200
+        record = portal.client.get(f"/families/{family_id}")
+        assert record.status_code == 200 and "read-only" in record.text
+        # the record offers no change it would refuse
+        for change in ("/lead/take", "/household", "/people/new", "/consent/new", "/move"):
+            assert f'/families/{family_id}{change}"' not in record.text, change
         taken = post(portal, f"/families/{family_id}/lead/take", {})
         assert taken.status_code == 403, (username, taken.status_code)
         assert "Emergency access does not allow changes" in taken.text
