@@ -104,10 +104,36 @@ def in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark browser tests and run them last: the quick layers report first."""
+# The longest test files (a few minutes each), first under xdist: a worker that
+# drew one of them last would finish minutes after the other.
+LONGEST_FIRST = (
+    "test_derby_vcm.py",
+    "test_derbyshire_starting_point.py",
+    "test_practice_workflow.py",
+    "test_family_record_pages.py",
+    "test_derby_and_meeting_pages.py",
+    "test_family_records.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser tests and run them last: the quick layers report first.
+    Under xdist (``workerinput``), the longest files go first instead, so the
+    workers finish together; the checks of what every browser test left
+    behind stay last either way."""
     browser = [item for item in items if Path(str(item.fspath)).parts[-2] == "e2e"]
     for item in browser:
         item.add_marker(pytest.mark.e2e)
-    browser.sort(key=lambda item: item.get_closest_marker("after_all_browser_tests") is not None)
-    items[:] = [item for item in items if item not in browser] + browser
+    last = [i for i in browser if i.get_closest_marker("after_all_browser_tests") is not None]
+    browser = [item for item in browser if item not in last]
+    rest = [item for item in items if item not in browser and item not in last]
+    if hasattr(config, "workerinput"):
+
+        def weight(item: pytest.Item) -> int:
+            name = Path(str(item.fspath)).name
+            return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+        browser.sort(key=weight)  # stable: a file's tests keep their order
+        items[:] = browser + rest + last
+    else:
+        items[:] = rest + browser + last
