@@ -63,6 +63,8 @@ class Settings:
     areas: tuple[str, ...] = ("derby", "derbyshire")
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
+    # Find-before-create searches (duplicate checks included) per user per 10 minutes.
+    search_limit: int = 30
     environment: str = "production"
     log_tracebacks: bool = False  # off in production: exception text may hold personal data
     # Email from the notification worker (portal notify-worker): an SMTP relay.
@@ -115,6 +117,7 @@ class Settings:
             areas=_areas(env.get("PORTAL_AREAS", "derby,derbyshire")),
             session_idle_minutes=_int(env, "PORTAL_SESSION_IDLE_MINUTES", 30, 5, 60),
             session_absolute_hours=_int(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 10, 1, 12),
+            search_limit=_int(env, "PORTAL_SEARCH_LIMIT", 30, 1, 10_000),
             environment=_choice(
                 env, "PORTAL_ENVIRONMENT", "production", ("production", "development", "test")
             ),

@@ -26,8 +26,7 @@ from portal.sharing import service as sharing
 from portal.web.forms import Form, new_form_key
 from portal.web.handlers import areas_by_slug, family_for, locality_name, see_other, user_of
 
-SEARCH_LIMIT = 30  # searches per user ...
-SEARCH_WINDOW = timedelta(minutes=10)  # ... in this long
+SEARCH_WINDOW = timedelta(minutes=10)  # PORTAL_SEARCH_LIMIT searches per user in this long
 RELATIONSHIPS = (
     ("parent_of", "is a parent of"),
     ("carer_of", "is a carer of"),
@@ -53,28 +52,33 @@ class SearchLimitReached(HTTPException):
     status_code = 429
 
 
-async def check_search_rate(user: CurrentUser, via: str = "search") -> None:
+async def check_search_rate(request: Request[Any, Any, Any], via: str = "search") -> None:
+    user = user_of(request)
+    limit = request.app.state.settings.search_limit
     recent = await AuditEvent.count().where(
         (AuditEvent.actor_user_id == user.id)
         & (AuditEvent.action == "family_search")
         & (AuditEvent.at > now_utc() - SEARCH_WINDOW)
     )
-    if recent >= SEARCH_LIMIT:
+    if recent >= limit:
         await audit.record("family_search", "refused", actor=user, reason="rate limit", via=via)
         raise SearchLimitReached(
-            detail=f"You have searched {SEARCH_LIMIT} times in the last 10 minutes. "
+            detail=f"You have searched {limit} times in the last 10 minutes. "
             "Wait a few minutes, then try again. If you need to search more often, "
             "contact your portal administrator.",
         )
 
 
 async def duplicate_check(
-    user: CurrentUser, query: matching.PersonDetails, exclude_family: int | None = None
+    request: Request[Any, Any, Any],
+    query: matching.PersonDetails,
+    exclude_family: int | None = None,
 ) -> list[dict[str, Any]]:
     """The duplicate warning of a create form is a search like any other: it
     counts towards the same limit and is audited as one (issue 22, finding 4).
     Over the limit it raises SearchLimitReached."""
-    await check_search_rate(user, via="duplicate check")
+    user = user_of(request)
+    await check_search_rate(request, via="duplicate check")
     found = await service.find_candidates(query, exclude_family=exclude_family)
     summaries = await match_summaries(user, found)
     await audit.record(
@@ -111,7 +115,7 @@ def read_search(form: Form) -> matching.PersonDetails | None:
 async def find(request: Request[Any, Any, Any]) -> Template:
     """Searches are POSTed: no names or dates of birth in URLs or logs."""
     user = user_of(request)
-    await check_search_rate(user)
+    await check_search_rate(request)
     form = await Form.read(request)
     query = read_search(form)
     if query is None:
@@ -170,7 +174,7 @@ async def create_family(request: Request[Any, Any, Any]) -> Template | Redirect:
     if form.get("confirm_new") != "yes":
         query = service.details_of(child.columns(), household.postcode)
         try:
-            duplicates = await duplicate_check(user, query)
+            duplicates = await duplicate_check(request, query)
         except SearchLimitReached as limit:
             limit_reached(form, limit)
             return Template(
@@ -373,7 +377,7 @@ async def add_person(
     if form.get("confirm_new") != "yes":
         query = service.details_of(person.columns(), family.postcode)
         try:
-            duplicates = await duplicate_check(user, query, exclude_family=family.id)
+            duplicates = await duplicate_check(request, query, exclude_family=family.id)
         except SearchLimitReached as limit:
             limit_reached(form, limit)
             return Template(

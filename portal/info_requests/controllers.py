@@ -46,7 +46,7 @@ async def find(request: Request[Any, Any, Any]) -> Template:
     """Searches are POSTed: no names or dates of birth in URLs or logs."""
     user = user_of(request)
     require_manager(user)
-    await check_search_rate(user)
+    await check_search_rate(request)
     form = await Form.read(request)
     query = read_search(form)
     if query is None:

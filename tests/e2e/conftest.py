@@ -66,7 +66,10 @@ def portal_server(e2e_database_url: str, idp_issuer: str, e2e_port: int) -> Iter
             "--port",
             str(e2e_port),
         ],
-        portal_env(e2e_database_url, idp_issuer, url),
+        # The browser tests record many families as the same few people within
+        # minutes, each a search and a duplicate check: the limit itself is
+        # tested in tests/integration/test_families.py.
+        portal_env(e2e_database_url, idp_issuer, url, PORTAL_SEARCH_LIMIT="1000"),
     )
     server.wait_for_http(f"{url}/healthz")  # stops the server and raises if it never answers
     yield server

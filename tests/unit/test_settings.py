@@ -39,6 +39,7 @@ def test_good_settings_load_with_defaults() -> None:
         ("PORTAL_DATABASE_URL", "postgresql:///portal", "must be a PostgreSQL URL"),
         ("PORTAL_ROLE_MAP", "Derby.Practitioner", "PORTAL_ROLE_MAP must be comma-separated"),
         ("PORTAL_AREAS", " , ", "PORTAL_AREAS must name at least one area"),
+        ("PORTAL_SEARCH_LIMIT", "0", "PORTAL_SEARCH_LIMIT must be between 1 and 10000"),
         (
             "PORTAL_SESSION_IDLE_MINUTES",
             "abc",
