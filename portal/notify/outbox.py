@@ -54,10 +54,6 @@ class Claimed:
     attempts: int
 
 
-def _due(now: datetime) -> Any:
-    return (OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now)
-
-
 async def claim_next(worker: str, now: datetime) -> Claimed | None:
     """Take the oldest due pending email for this worker, or None."""
     # One statement: the row lock and SKIP LOCKED let concurrent workers
