@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal.access.controllers import ACCESS_HANDLERS, no_relationship
-from portal.access.service import NoRelationship, is_area_manager, require_area_role
+from portal.access.service import NoRelationship, require_area_role
 from portal.admin.controllers import ADMIN, ADMIN_ROUTER
 from portal.areas import NavigationItem
 from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
@@ -29,6 +29,7 @@ from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.families.controllers import FAMILY_HANDLERS
 from portal.info_requests.controllers import HANDLERS as INFO_REQUEST_HANDLERS
+from portal.kernel.users import is_area_manager
 from portal.lead.controllers import LEAD_HANDLERS
 from portal.meetings.controllers import HANDLERS as MEETING_HANDLERS
 from portal.meetings.nav import MeetingsNavMiddleware, shows_meetings

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from portal.settings import ConfigError, Settings, database_url_from_env
+from portal.kernel.errors import ConfigError
+from portal.settings import Settings, database_url_from_env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -277,7 +278,7 @@ async def _retention(database_url: str, apply: bool, as_of: date | None) -> int:
     """Ids only: the output may end up in a scheduler's log."""
     from portal.db import bind_tables, close_pool, engine_from_url, open_pool
     from portal.retention import service
-    from portal.retention.rules import rules_from_env
+    from portal.retention_schedule import rules_from_env
 
     rules = rules_from_env()
     today = service.uk_today()

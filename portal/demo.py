@@ -12,11 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from portal.assessments import service as assessments
-from portal.auth.service import CurrentUser, current_user_from
+from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.consent import service as consent
 from portal.families import service as families
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 from portal.lead import service as lead
 from portal.sharing import service as sharing
 

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
         NavigationItem,
         SocialCareRoute,
     )
-    from portal.auth.service import CurrentUser
     from portal.info_requests.contract import RecordSection
+    from portal.kernel.users import CurrentUser
     from portal.reports.contract import Measure, ReportQuery
 
 PROJECT_NAME = "portal"

@@ -22,23 +22,26 @@ from portal.areas import (
 )
 from portal.assessments import service as assessments
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, current_user_from, now_utc
+from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
 from portal.closure import service as closure
 from portal.consent import service as consent
 from portal.db import write_transaction
 from portal.escalation import service as escalation
 from portal.families import service as families
-from portal.families.service import StaleVersion
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
 from portal.info_requests.contract import RecordItem, RecordSection, Redaction
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form, new_form_key, whole_number
+from portal.kernel.records import once, versioned_update
+from portal.kernel.users import CurrentUser
 from portal.lead import service as lead
 from portal.meetings import service as meetings
 from portal.notify import service as notify
 from portal.queues import service as queues
 from portal.reports.contract import Measure, MeasureRow, ReportQuery
-from portal.web.forms import Form, new_form_key, whole_number
 from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import family_for, see_other, user_of
 from portal.workdays import service as workdays
@@ -83,11 +86,13 @@ __all__ = [
     "new_form_key",
     "notify",
     "now_utc",
+    "once",
     "queues",
     "require_area_role",
     "require_role",
     "see_other",
     "user_of",
+    "versioned_update",
     "whole_number",
     "workdays",
     "write_transaction",

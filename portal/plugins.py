@@ -14,7 +14,7 @@ import pluggy
 
 from portal import hookspecs
 from portal.areas import AreaDescription
-from portal.settings import ConfigError
+from portal.kernel.errors import ConfigError
 
 ENTRY_POINT_GROUP = "portal"
 

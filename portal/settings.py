@@ -12,11 +12,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from portal.retention.rules import RetentionRule
+from portal.kernel.errors import ConfigError
+from portal.retention_schedule import RetentionRule, rules_from_env
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -42,10 +41,6 @@ DEFAULT_ROLE_MAP = (
 
 # The demo's SMTP server need not exist: the worker retries without crashing.
 DEFAULT_SMTP_FROM = "Early Help Portal <no-reply@early-help-portal.invalid>"
-
-
-class ConfigError(ValueError):
-    """A setting is missing or invalid; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +133,6 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str:
 
 
 def _retention_rules(env: Mapping[str, str]) -> tuple[RetentionRule, ...]:
-    from portal.retention.rules import rules_from_env  # it imports ConfigError from here
-
     return rules_from_env(env)
 
 

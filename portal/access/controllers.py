@@ -16,7 +16,8 @@ from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
 from portal.db import contains_ignoring_case
 from portal.families.tables import Family
-from portal.web.forms import Form, whole_number
+from portal.kernel.forms import Form, whole_number
+from portal.kernel.users import can_see_access_history, is_area_manager
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
 MIN_REASON = 10
@@ -66,7 +67,7 @@ async def break_glass(
 
 def manager_areas(request: Request[Any, Any, Any]) -> frozenset[str]:
     user = user_of(request)
-    areas = frozenset(a for a in user.areas if service.is_area_manager(user, a))
+    areas = frozenset(a for a in user.areas if is_area_manager(user, a))
     if not areas:
         raise PermissionDeniedException("Only area managers review emergency access")
     return areas
@@ -129,7 +130,7 @@ async def access_history(request: Request[Any, Any, Any], family_id: FromPath[in
     """Who looked at or changed this family's record; area managers and auditors."""
     user = user_of(request)
     family = await family_in_my_area(request, family_id)
-    if not service.can_see_access_history(user, family.area):
+    if not can_see_access_history(user, family.area):
         raise PermissionDeniedException(
             "Only area managers and auditors can see a family's access history"
         )

@@ -22,10 +22,11 @@ from litestar.handlers.base import BaseRouteHandler
 from portal.access.tables import BreakGlassGrant
 from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
-from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.lead.tables import LeadTransfer
 from portal.plugins import enabled_areas
 from portal.queues import service as queues
@@ -53,9 +54,6 @@ GROUP BY u.id, u.display_name, u.organisation, u.roles
 HAVING MAX(r.in_ten_minutes) >= {}
 ORDER BY MAX(r.at) DESC
 """
-AREA_MANAGER = "area_manager"
-AUDITOR = "auditor"
-
 REASONS = {
     "lead": "You are the lead practitioner",
     "creator": "You recorded this family",
@@ -133,14 +131,6 @@ def require_area_role(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
     enabled = {area.slug for area in enabled_areas(connection.app.state.plugin_manager)}
     if isinstance(user, CurrentUser) and not user.areas & enabled:
         raise PermissionDeniedException("Your role does not give access to families' records")
-
-
-def is_area_manager(user: CurrentUser, area: str) -> bool:
-    return user.has_role(f"{area}.{AREA_MANAGER}")
-
-
-def can_see_access_history(user: CurrentUser, area: str) -> bool:
-    return user.has_role(f"{area}.{AREA_MANAGER}", f"{area}.{AUDITOR}")
 
 
 async def relationship(user: CurrentUser, family: Family) -> str | None:

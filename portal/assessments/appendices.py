@@ -22,11 +22,12 @@ from portal.access.service import ReadOnlyAccess
 from portal.assessments import file_types, service
 from portal.assessments.tables import AssessmentAppendix
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
-from portal.families.service import once
 from portal.families.tables import Family
-from portal.web.forms import Form, clean_text
+from portal.kernel.clock import now_utc
+from portal.kernel.forms import Form, clean_text
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser
 from portal.web.handlers import family_for, see_other, user_of
 
 MAX_BYTES = file_types.MAX_BYTES

@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from portal.assessments.service import assessments_of, due_for_families
-from portal.auth.service import CurrentUser
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 
 
 async def card(family: Family, user: CurrentUser) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from litestar.response import Redirect, Template
 from portal.access.service import FamilyAccess, ReadOnlyAccess
 from portal.assessments import appendices, documents, rescue, service
 from portal.assessments.sections import BY_SLUG, SECTIONS, VULNERABILITY_FACTORS, check, readable
-from portal.auth.service import now_utc
 from portal.consent.service import ConsentRequired
 from portal.families.service import child_choices, people_of
-from portal.web.forms import Form, new_form_key, whole_number
+from portal.kernel.clock import now_utc
+from portal.kernel.forms import Form, new_form_key, whole_number
 from portal.web.guards import signed_in_user
 from portal.web.handlers import family_for, see_other, user_of
 from portal.workdays.service import working_days_left

@@ -9,9 +9,9 @@ from fpdf import FPDF
 from litestar import Request
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser
 from portal.families.tables import Family
-from portal.web.templating import format_day
+from portal.kernel.formatting import format_day
+from portal.kernel.users import CurrentUser
 
 # A Unicode font so names like Zoë Nowak-Wiśniewska print as typed.
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)

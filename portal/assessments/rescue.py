@@ -27,7 +27,7 @@ from portal.assessments.sections import BY_SLUG, answers_from
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families.tables import Family
-from portal.web.forms import Form, whole_number
+from portal.kernel.forms import Form, whole_number
 
 LIFETIME_SECONDS = 12 * 3600  # longer than the absolute session limit
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portal.web.forms import Form, whole_number
+from portal.kernel.forms import Form, whole_number
 
 LONG = 10_000  # characters in a free-text answer
 

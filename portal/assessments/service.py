@@ -19,11 +19,13 @@ from portal.assessments.tables import (
     SectionDraft,
 )
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.consent.service import require_assessment_consent
 from portal.db import write_transaction
-from portal.families.service import once, people_of
+from portal.families.service import people_of
 from portal.families.tables import Family, Person
+from portal.kernel.clock import now_utc
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser
 from portal.workdays.service import closed_days, working_days_after, working_days_between
 
 WORKING_DAYS_TO_COMPLETE = 10

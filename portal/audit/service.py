@@ -26,8 +26,9 @@ from typing import Any
 
 from portal.audit.chain import GENESIS_HASH, event_hash
 from portal.audit.tables import AuditEvent
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser
 
 # Any fixed bigint, used for nothing else: names the advisory lock that
 # serialises writers to the audit chain.

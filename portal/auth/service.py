@@ -7,13 +7,15 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from piccolo.engine.base import Engine
 
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from portal.db import write_transaction
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser
 from portal.settings import Settings
 
 LOGIN_ATTEMPT_LIFETIME = timedelta(minutes=10)
@@ -23,34 +25,10 @@ LAST_SEEN_PRECISION = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
-class CurrentUser:
-    """The signed-in practitioner, as handlers and plugins see them."""
-
-    id: int
-    display_name: str
-    email: str
-    organisation: str
-    roles: frozenset[str]
-    identity_key: str = ""  # "<iss> <sub>", recorded in the audit trail
-
-    @property
-    def areas(self) -> frozenset[str]:
-        """Area slugs this user holds a role in ("derby.spa_clerk" -> "derby")."""
-        return frozenset(role.split(".", 1)[0] for role in self.roles if "." in role)
-
-    def has_role(self, *roles: str) -> bool:
-        return not self.roles.isdisjoint(roles)
-
-
-@dataclass(frozen=True)
 class ActiveSession:
     token_hash: str
     user: CurrentUser
     id_token: str
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def hash_token(token: str) -> str:

@@ -16,10 +16,10 @@ from litestar.response import Redirect, Template
 from portal.assessments.controllers import snapshot_sections
 from portal.case_audit import service
 from portal.closure import service as closure
-from portal.families.service import StaleVersion
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form, new_form_key, whole_number
 from portal.taf import plan as taf_plan
 from portal.taf import service as taf
-from portal.web.forms import Form, new_form_key, whole_number
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
 ROOT = "/case-audits"

@@ -27,13 +27,15 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from portal.assessments import service as assessments
 from portal.assessments.tables import Assessment
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.case_audit.tables import CaseAuditFinding, CaseAuditSample
 from portal.closure import service as closure
 from portal.closure.tables import Closure
 from portal.db import write_transaction
-from portal.families.service import StaleVersion, once, versioned_update
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.records import once, versioned_update
+from portal.kernel.users import CurrentUser
 from portal.taf import plan as taf_plan
 from portal.taf import service as taf
 

@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from portal.assessments.service import due_for_families as assessments_due
-from portal.auth.service import CurrentUser
 from portal.families.service import with_children
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 from portal.taf.service import due_for_families as taf_due
 from portal.taf.tables import TafMember
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.auth.service import CurrentUser
 from portal.closure import service
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 
 
 async def card(family: Family, user: CurrentUser) -> dict[str, Any]:

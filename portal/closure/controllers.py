@@ -9,9 +9,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.closure import service
-from portal.families.service import StaleVersion
 from portal.families.tables import Family
-from portal.web.forms import Form, new_form_key
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 

@@ -13,13 +13,14 @@ from typing import Any
 
 from litestar.exceptions import PermissionDeniedException
 
-from portal.access.service import is_area_manager
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.closure.tables import Closure
 from portal.db import write_transaction
-from portal.families.service import StaleVersion, once, versioned_update
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.records import once, versioned_update
+from portal.kernel.users import CurrentUser, is_area_manager
 
 REASONS = {
     "needs_met": "Needs met",

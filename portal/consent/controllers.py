@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from portal.consent import service
 from portal.families.service import people_of
 from portal.families.tables import Family
-from portal.web.forms import Form, new_form_key
+from portal.kernel.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 

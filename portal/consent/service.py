@@ -14,12 +14,13 @@ from typing import Any
 from litestar.exceptions import NotFoundException
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.closure import service as closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.db import write_transaction
-from portal.families.service import once
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser
 
 PURPOSES = {
     "assessment": "To the Early Help Assessment",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from portal.access.service import relationship
-from portal.auth.service import CurrentUser
 from portal.escalation import service
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 
 
 async def card(family: Family, user: CurrentUser) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from portal.consent.service import ConsentRequired
 from portal.escalation import service
 from portal.families.service import child_choices
 from portal.families.tables import Family
+from portal.kernel.forms import Form, new_form_key
 from portal.plugins import call_for_area
-from portal.web.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 DEFAULT_SHARED = (

@@ -21,13 +21,15 @@ from litestar.exceptions import PermissionDeniedException
 
 from portal.access.service import relationship
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.closure import service as closure
 from portal.consent.service import SafeguardingOverride, require_referral_consent
 from portal.db import write_transaction
 from portal.escalation.tables import SocialCareReferral, StepDown
-from portal.families.service import children_of, once, person_in
+from portal.families.service import children_of, person_in
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser
 from portal.lead.tables import LeadSpell, LeadTransfer
 from portal.sharing import service as sharing
 from portal.taf.tables import TafMember

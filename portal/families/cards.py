@@ -8,10 +8,10 @@ import pluggy
 
 from portal.areas import FamilyCard
 from portal.assessments.cards import card as assessment_card
-from portal.auth.service import CurrentUser
 from portal.closure.cards import card as closure_card
 from portal.escalation.cards import card as escalation_card
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 from portal.plugins import call_for_area
 from portal.taf.cards import card as taf_card
 

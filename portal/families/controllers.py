@@ -11,19 +11,21 @@ from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import can_see_access_history, is_area_manager, relationships
+from portal.access.service import relationships
 from portal.areas import FamilyArrival
 from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
-from portal.auth.service import CurrentUser, now_utc
 from portal.consent import service as consent
 from portal.families import forms, matching, service
 from portal.families.cards import area_card, practice_cards
 from portal.families.tables import AreaTransfer, Family
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form, new_form_key
+from portal.kernel.users import CurrentUser, can_see_access_history, is_area_manager
 from portal.lead import service as lead
 from portal.plugins import call_for_area, enabled_areas
 from portal.sharing import service as sharing
-from portal.web.forms import Form, new_form_key
 from portal.web.handlers import areas_by_slug, family_for, locality_name, see_other, user_of
 
 SEARCH_WINDOW = timedelta(minutes=10)  # PORTAL_SEARCH_LIMIT searches per user in this long
@@ -299,7 +301,7 @@ async def save_household(
         )
     try:
         await service.update_household(user_of(request), family, forms.version_of(form), household)
-    except service.StaleVersion as stale:
+    except StaleVersion as stale:
         saved = forms.household_form(stale.current)
         return conflict(
             request,
@@ -440,7 +442,7 @@ async def save_person(
         await service.update_person(
             user_of(request), family, person_id, forms.version_of(form), data
         )
-    except service.StaleVersion as stale:
+    except StaleVersion as stale:
         return conflict(
             request,
             form,
@@ -549,7 +551,7 @@ async def save_move(
         await service.move_family(
             user, family, forms.version_of(form), to_area, to_locality, reason, tell_receiving_area
         )
-    except service.StaleVersion:
+    except StaleVersion:
         return see_other(f"/families/{family.id}/move?stale=1")
     if to_area not in user.areas:
         return see_other("/?moved=1")

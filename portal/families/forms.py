@@ -9,7 +9,7 @@ from portal.areas import AreaDescription
 from portal.families import matching
 from portal.families.service import ROLES, HouseholdDetails, PersonInput
 from portal.families.tables import Family, Person
-from portal.web.forms import Form
+from portal.kernel.forms import Form
 
 GENDERS = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("not_known", "Not known"))
 UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")

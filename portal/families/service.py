@@ -3,21 +3,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import asyncpg
 from litestar.exceptions import NotFoundException
 from piccolo.query import OrderByRaw
-from piccolo.table import Table
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
 from portal.families import matching
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.records import once, versioned_update
+from portal.kernel.users import CurrentUser
 
 ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
 MAX_MATCHES = 20
@@ -31,16 +32,6 @@ SCORED_COLUMNS = (
     Person.expected_date,
     Person.nhs_number,
 )
-
-UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError,)
-
-
-class StaleVersion(Exception):
-    """Someone else saved the record since this form was opened."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__("stale version")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -165,23 +156,6 @@ async def save_search_keys(person_id: int, details: matching.PersonDetails) -> N
         )
 
 
-async def once(table: type[Table], form_key: str, create: Callable[[], Awaitable[int]]) -> int:
-    """Run ``create`` unless this form already made a row; either way return
-    the row's id. The unique idempotency key settles a race between two
-    submissions of one form arriving together."""
-    key_column = table._meta.get_column_by_name("idempotency_key")
-    existing = await table.objects().get(key_column == form_key) if form_key else None
-    if existing is not None:
-        return int(getattr(existing, table._meta.primary_key._meta.name))
-    try:
-        return await create()
-    except UNIQUE_VIOLATIONS:
-        existing = await table.objects().get(key_column == form_key)
-        if existing is None:
-            raise
-        return int(getattr(existing, table._meta.primary_key._meta.name))
-
-
 async def create_family(
     user: CurrentUser, household: HouseholdDetails, first: PersonInput, form_key: str
 ) -> int:
@@ -247,22 +221,6 @@ async def _insert_person(
         family_id=family.id,
     )
     return int(person.id)
-
-
-async def versioned_update(
-    table: type[Table], row_id: int, version: int, values: dict[str, Any]
-) -> bool:
-    """UPDATE ... WHERE id = ? AND version = ?; False when someone saved first."""
-    id_col = table._meta.primary_key
-    version_col = table._meta.get_column_by_name("version")
-    changes: dict[Any, Any] = {table._meta.get_column_by_name(k): v for k, v in values.items()}
-    changes[version_col] = version + 1
-    updated = (
-        await table.update(changes)
-        .where((id_col == row_id) & (version_col == version))
-        .returning(id_col)
-    )
-    return bool(updated)
 
 
 async def update_person(

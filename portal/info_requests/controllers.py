@@ -19,7 +19,7 @@ from portal.families.tables import Family
 from portal.info_requests import documents, service
 from portal.info_requests.redaction import RULES
 from portal.info_requests.service import require_manager
-from portal.web.forms import Form, whole_number
+from portal.kernel.forms import Form, whole_number
 from portal.web.handlers import areas_by_slug, locality_name, see_other, user_of
 
 BASE = "/information-requests"

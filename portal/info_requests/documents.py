@@ -11,7 +11,7 @@ from fpdf import FPDF
 from portal.assessments.documents import pdf_font, pdf_text
 from portal.info_requests.redaction import full_name
 from portal.info_requests.service import EXPORT_FORMAT, InformationExport
-from portal.web.templating import format_when
+from portal.kernel.formatting import format_when
 
 
 def as_dict(export: InformationExport) -> dict[str, Any]:

@@ -22,10 +22,10 @@ from portal.info_requests.redaction import (
     Subject,
     full_name,
 )
+from portal.kernel.formatting import format_day, format_when
 from portal.lead import service as lead
 from portal.notify.tables import Notification
 from portal.sharing import service as sharing
-from portal.web.templating import format_day, format_when
 
 Fields = tuple[tuple[str, str], ...]
 

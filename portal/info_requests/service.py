@@ -15,15 +15,15 @@ from typing import Any
 import pluggy
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 
-from portal.access.service import is_area_manager
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.families import matching
 from portal.families import service as families
 from portal.families.tables import Family, Person
 from portal.info_requests import plan_records, records
 from portal.info_requests.contract import RecordSection, Redaction
 from portal.info_requests.redaction import RULES, Subject
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.plugins import call_for_area
 
 EXPORT_FORMAT = "early-help-portal/information-request/1"

@@ -11,8 +11,8 @@ from litestar.response import Redirect, Template
 
 from portal.access.service import ReadOnlyAccess
 from portal.families.tables import Family
+from portal.kernel.forms import Form, new_form_key
 from portal.lead import service
-from portal.web.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 DISPUTE_POLICY = (

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.access.service import CHANGE_REASONS, is_area_manager
+from portal.access.service import CHANGE_REASONS
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
 from portal.db import contains_ignoring_case, write_transaction
-from portal.families.service import once
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
 from portal.notify.service import notify
 

@@ -13,20 +13,21 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import is_area_manager
 from portal.areas import AgendaOutcome
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
-from portal.families.service import StaleVersion, with_children
+from portal.families.service import with_children
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.meetings import service
 from portal.meetings.series_controllers import SERIES_HANDLERS
 from portal.plugins import call_for_area, enabled_areas
 from portal.queues import service as queues
 from portal.taf.service import find_practitioners, in_area
 from portal.taf.web import number
-from portal.web.forms import Form
 from portal.web.handlers import see_other, user_of
 
 RECENT = timedelta(days=14)  # past meetings stay listed this long, to minute them

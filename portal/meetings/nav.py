@@ -11,7 +11,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from portal.auth.service import CurrentUser
+from portal.kernel.users import CurrentUser
 from portal.meetings.service import chairs_or_manages
 from portal.plugins import enabled_areas
 

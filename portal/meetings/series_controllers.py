@@ -10,15 +10,14 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import is_area_manager
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser
-from portal.families.service import StaleVersion
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.meetings import service
 from portal.meetings.tables import MeetingSeries
 from portal.plugins import enabled_areas
 from portal.taf.web import number
-from portal.web.forms import Form
 from portal.web.handlers import see_other, user_of
 
 DAYS = [(str(i), day) for i, day in enumerate(service.WEEKDAYS)]

@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from portal.areas import AgendaDecision, AgendaOutcome
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
-from portal.families.service import StaleVersion, versioned_update
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.records import versioned_update
+from portal.kernel.users import CurrentUser
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.queues import service as queues
 

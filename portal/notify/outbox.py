@@ -18,8 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser
 from portal.notify.service import safe_link
 from portal.notify.tables import Notification, OutboxEmail
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from portal.auth.service import now_utc
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
+from portal.kernel.clock import now_utc
 from portal.notify.tables import Notification, OutboxEmail
 
 UNIQUE_PREFIX = "portal-notification"

@@ -11,15 +11,14 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import is_area_manager
 from portal.areas import AreaTeam
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser
+from portal.kernel.forms import Form
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.plugins import call_per_area, enabled_areas
 from portal.queues import service
 from portal.taf.service import find_practitioners
 from portal.taf.web import number
-from portal.web.forms import Form
 from portal.web.handlers import see_other, user_of
 
 MANAGERS_ONLY = "Only the area's managers can change who is in its teams"

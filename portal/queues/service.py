@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser
 from portal.queues.tables import QueueEntry, TeamMember
 
 

@@ -15,8 +15,8 @@ import pluggy
 
 from portal.areas import AreaDescription
 from portal.assessments.tables import Assessment
-from portal.auth.service import CurrentUser
 from portal.closure.service import REASONS
+from portal.kernel.users import CurrentUser
 from portal.plugins import call_for_area
 from portal.reports.contract import Measure, MeasureRow, ReportQuery
 from portal.reports.sql import day_bounds, rows, uk_day

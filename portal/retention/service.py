@@ -35,7 +35,7 @@ from portal.auth.tables import LoginAttempt, PortalSession
 from portal.db import write_transaction
 from portal.families.tables import Family, Person
 from portal.notify.tables import Notification, OutboxEmail
-from portal.retention.rules import (
+from portal.retention_schedule import (
     EARLY_HELP_RECORD,
     ENDED_SESSION,
     NOTIFICATION,

@@ -8,8 +8,8 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.kernel.forms import Form, new_form_key
 from portal.sharing import service
-from portal.web.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
-from portal.families.service import once
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser
 from portal.sharing.tables import SharingDecision
 
 DECISIONS = {"shared": "Shared information", "not_shared": "Decided not to share"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.auth.service import CurrentUser
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 from portal.taf.service import OPEN_STATUSES, latest_meeting, review_state, today_uk
 from portal.taf.tables import PlanAction, TafMember
 

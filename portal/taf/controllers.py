@@ -12,10 +12,10 @@ from litestar.response import Redirect, Template
 
 from portal.families.service import people_of
 from portal.families.tables import Family
+from portal.kernel.forms import Form, new_form_key
 from portal.taf import plan, service
 from portal.taf.plan_controllers import PLAN_HANDLERS
 from portal.taf.web import family_name, member_label, number
-from portal.web.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 MEMBER_TEMPLATES = {

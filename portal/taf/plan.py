@@ -16,10 +16,12 @@ from litestar.exceptions import NotFoundException
 
 from portal.assessments.tables import Assessment, AssessmentVersion
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
-from portal.families.service import StaleVersion, once, versioned_update
 from portal.families.tables import Family
+from portal.kernel.clock import now_utc
+from portal.kernel.errors import StaleVersion
+from portal.kernel.records import once, versioned_update
+from portal.kernel.users import CurrentUser
 from portal.notify.service import notify
 from portal.taf.chart import TrendChart, trend_chart
 from portal.taf.service import OPEN_STATUSES, NotAllowed, can_manage, require_manager

@@ -11,11 +11,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.audit import service as audit
-from portal.families.service import StaleVersion
 from portal.families.tables import Family
+from portal.kernel.errors import StaleVersion
+from portal.kernel.forms import Form, new_form_key
 from portal.taf import plan, service
 from portal.taf.web import family_name, member_label, number
-from portal.web.forms import Form, new_form_key
 from portal.web.handlers import family_for, see_other, user_of
 
 

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 
-from portal.access.service import is_area_manager
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.auth.tables import PortalUser
 from portal.db import contains_ignoring_case, write_transaction
-from portal.families.service import once
 from portal.families.tables import Family, Person
+from portal.kernel.clock import now_utc
+from portal.kernel.records import once
+from portal.kernel.users import CurrentUser, is_area_manager
 from portal.notify.service import notify
 from portal.taf.tables import (
     FamilyGoal,

@@ -6,7 +6,7 @@ from typing import Any
 
 from portal.families.service import people_of
 from portal.families.tables import Family
-from portal.web.forms import whole_number
+from portal.kernel.forms import whole_number
 
 
 async def family_name(family: Family) -> str:

@@ -14,9 +14,8 @@ from litestar.exceptions import (
 )
 from litestar.handlers.base import BaseRouteHandler
 
-from portal.auth.service import CurrentUser
-
-ID_MAX = 2**31 - 1  # PostgreSQL's integer: every id and version column
+from portal.kernel.forms import ID_MAX
+from portal.kernel.users import CurrentUser
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 

@@ -9,7 +9,7 @@ from litestar.response import Redirect
 
 from portal.access.service import FamilyAccess, open_family
 from portal.areas import AreaDescription
-from portal.auth.service import CurrentUser
+from portal.kernel.users import CurrentUser
 from portal.plugins import enabled_areas
 from portal.web.guards import signed_in_user
 

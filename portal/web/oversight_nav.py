@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.areas import NavigationItem
-from portal.auth.service import CurrentUser
+from portal.kernel.users import CurrentUser
 
 ANALYST = "partnership.analyst"
 

@@ -9,9 +9,10 @@ from litestar import MediaType, Request, Response, get
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from portal.access.service import break_glass_awaiting_review, is_area_manager
+from portal.access.service import break_glass_awaiting_review
 from portal.caseload.service import SHOWS, SORTS, Filters, caseload
 from portal.db import ping
+from portal.kernel.users import is_area_manager
 from portal.lead.service import transfers_waiting_for
 from portal.plugins import enabled_areas
 from portal.web.guards import signed_in_user

@@ -4,10 +4,8 @@ GOV.UK Frontend macros. Autoescape is always on."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import (
     ChoiceLoader,
@@ -19,12 +17,12 @@ from jinja2 import (
 )
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from portal.auth.service import CurrentUser
+from portal.kernel.formatting import format_day, format_when
+from portal.kernel.users import CurrentUser
 from portal.settings import Settings
 from portal.web.guards import signed_in_user
 from portal.web.security import CSRF_FIELD, csp_nonce, csrf_token_for
 
-UK = ZoneInfo("Europe/London")
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -46,26 +44,6 @@ def build_environment(plugin_dirs: Sequence[Path]) -> Environment:
     env.filters["day"] = format_day
     env.filters["when"] = format_when
     return env
-
-
-def format_day(value: date | str | None) -> str:
-    """27 March 2016: GOV.UK date style."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_when(value: datetime | str | None) -> str:
-    """27 March 2016 at 2:05pm, in UK time."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    local = value.astimezone(UK)
-    hour = local.hour % 12 or 12
-    return f"{format_day(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def template_engine(settings: Settings, plugin_dirs: Sequence[Path]) -> JinjaTemplateEngine:

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.admin.controllers import ADMIN
-from portal.web.forms import Form
+from portal.kernel.forms import Form
 from portal.web.guards import require_role
 from portal.web.handlers import see_other, user_of
 from portal.workdays import service

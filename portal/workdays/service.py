@@ -17,8 +17,9 @@ from typing import Any
 import holidays
 
 from portal.audit import service as audit
-from portal.auth.service import CurrentUser, now_utc
 from portal.db import write_transaction
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser
 from portal.workdays.tables import BankHolidayOverride
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.settings import ConfigError
+from portal.kernel.errors import ConfigError
 from tests.support.portal import Portal
 
 

@@ -18,9 +18,9 @@ from portal.assessments.tables import (
     SectionDraft,
 )
 from portal.audit.tables import AuditEvent
-from portal.auth.service import now_utc
 from portal.auth.tables import PortalSession
 from portal.families.tables import Person
+from portal.kernel.clock import now_utc
 from portal.taf.tables import TafMember
 from portal.workdays.service import working_days_after
 from tests.support.assessments import REQUIRED_SECTIONS, section_form

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.auth.service import now_utc
+from portal.kernel.clock import now_utc
 from portal.taf.tables import TafMember
 from tests.integration.test_assessments import child_of, give_consent, start_form
 from tests.support.portal import Portal, as_user, create_family, post, user_id

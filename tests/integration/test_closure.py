@@ -11,11 +11,12 @@ import pytest
 from litestar.exceptions import PermissionDeniedException
 
 from portal.audit.tables import AuditEvent
-from portal.auth.service import CurrentUser, now_utc
 from portal.closure import service
 from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord
 from portal.families.tables import Family, Person
+from portal.kernel.clock import now_utc
+from portal.kernel.users import CurrentUser
 from portal.taf.tables import TafMember
 from tests.support.families import consent_form, date_fields
 from tests.support.page_rules import check_page

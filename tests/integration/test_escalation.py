@@ -11,14 +11,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from portal.audit.tables import AuditEvent
-from portal.auth.service import now_utc
 from portal.closure.tables import Closure
 from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.tables import Family, Person
+from portal.kernel.clock import now_utc
+from portal.kernel.formatting import format_day
 from portal.lead.tables import LeadSpell, LeadTransfer
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import TafMember
-from portal.web.templating import format_day
 from tests.integration.conftest import clean_tables
 from tests.support import testshire
 from tests.support.families import date_fields, person_form

@@ -433,7 +433,7 @@ def test_access_history_is_for_area_managers_and_auditors(portal_factory: Any) -
 
 
 def test_a_taf_member_has_access_until_removed(portal: Portal) -> None:
-    from portal.auth.service import now_utc
+    from portal.kernel.clock import now_utc
     from portal.taf.tables import TafMember
 
     portal.sign_in("derby.health")

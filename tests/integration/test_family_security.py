@@ -18,6 +18,7 @@ from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families import service
 from portal.families.tables import Family, Person
+from portal.kernel.errors import StaleVersion
 from tests.support.assessments import REQUIRED_SECTIONS, section_form
 from tests.support.families import consent_form, date_fields, new_family_form
 from tests.support.page_rules import check_page
@@ -216,7 +217,7 @@ def test_concurrent_saves_of_one_version_keep_exactly_one(portal: Portal) -> Non
         data = service.PersonInput("Elizabeth", "Smith-Jones", "child", other_names=other_names)
         try:
             await service.update_person(user, family, person.id, person.version, data)
-        except service.StaleVersion:
+        except StaleVersion:
             return "stale"
         return other_names
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from portal.audit.tables import AuditEvent
-from portal.auth.service import hash_token, now_utc
+from portal.auth.service import hash_token
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
+from portal.kernel.clock import now_utc
 from tests.support.portal import Portal
 from tests.support.signin import complete_at_idp
 

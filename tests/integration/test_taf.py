@@ -15,9 +15,10 @@ from litestar.handlers import HTTPRouteHandler
 
 from portal.assessments.tables import Assessment
 from portal.audit.tables import AuditEvent
-from portal.auth.service import current_user_from, now_utc
+from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.families.tables import Family, Person
+from portal.kernel.clock import now_utc
 from portal.notify.tables import Notification
 from portal.taf import service
 from portal.taf.tables import FamilyGoal, GoalChange, GoalScore, PlanAction, TafMeeting, TafMember

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from portal.web.forms import Form, clean_text, whole_number
+from portal.kernel.forms import Form, clean_text, whole_number
 
 
 def test_controls_and_lone_surrogates_are_removed_and_the_rest_kept() -> None:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from portal import hookspecs
+from portal.kernel.errors import ConfigError
 from portal.plugin_api import hookimpl
 from portal.plugins import (
     area_tables,
@@ -18,7 +19,6 @@ from portal.plugins import (
     installed_area_plugins,
     installed_database_apps,
 )
-from portal.settings import ConfigError
 from tests.support import testshire
 
 

@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.retention.rules import (
+from portal.kernel.errors import ConfigError
+from portal.retention.service import family_anchor
+from portal.retention_schedule import (
     DEFAULT_RULES,
     EARLY_HELP_RECORD,
     SIGN_IN_ATTEMPT,
@@ -14,8 +16,7 @@ from portal.retention.rules import (
     rules_from_env,
     subtract_years,
 )
-from portal.retention.service import family_anchor
-from portal.settings import ConfigError, Settings
+from portal.settings import Settings
 from tests.unit.test_settings import GOOD
 
 RULES = {rule.record_type: rule for rule in DEFAULT_RULES}

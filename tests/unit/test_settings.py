@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from portal.auth.service import map_roles
-from portal.settings import ConfigError, Settings
+from portal.kernel.errors import ConfigError
+from portal.settings import Settings
 
 GOOD = {
     "PORTAL_OIDC_ISSUER": "https://login.example.org/tenant/v2.0",

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from portal.auth.service import CurrentUser
 from portal.families.tables import Family
+from portal.kernel.users import CurrentUser
 from portal.taf.plan import drift_of, is_overdue, may_update
 from portal.taf.service import NewMeeting, can_manage, meeting_problems, review_state
 

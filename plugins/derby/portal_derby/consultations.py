@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from portal.plugin_api import CurrentUser, Family, audit, families, now_utc, write_transaction
+from portal.plugin_api import CurrentUser, Family, audit, now_utc, once, write_transaction
 from portal_derby.tables import DerbyConsultation
 
 
@@ -47,7 +47,7 @@ async def record_consultation(
             )
             return int(row.id)
 
-    return await families.once(DerbyConsultation, form_key, create)
+    return await once(DerbyConsultation, form_key, create)
 
 
 async def consultations_of(family_id: int) -> list[dict[str, Any]]:

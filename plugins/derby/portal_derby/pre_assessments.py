@@ -17,10 +17,11 @@ from portal.plugin_api import (
     StaleVersion,
     assessments,
     audit,
-    families,
     notify,
     now_utc,
+    once,
     queues,
+    versioned_update,
     write_transaction,
 )
 from portal_derby.common import AREA, SUPPORT_REQUEST, SUPPORT_TAKEN, DerbyError
@@ -82,7 +83,7 @@ async def create_pre_assessment(
             )
             return int(row.id)
 
-    return await families.once(DerbyPreAssessment, form_key, create)
+    return await once(DerbyPreAssessment, form_key, create)
 
 
 async def pre_assessments_of(family_id: int) -> list[dict[str, Any]]:
@@ -139,7 +140,7 @@ async def update_pre_assessment(
     async with write_transaction(DerbyPreAssessment._meta.db):
         before = _answers(await pre_assessment_in(family.id, pre_id))
         now = now_utc()
-        saved = await families.versioned_update(
+        saved = await versioned_update(
             DerbyPreAssessment,
             pre_id,
             version,

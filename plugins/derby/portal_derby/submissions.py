@@ -17,11 +17,11 @@ from portal.plugin_api import (
     assessments,
     audit,
     consent,
-    families,
     meetings,
     notify,
     now_utc,
     queues,
+    versioned_update,
     write_transaction,
 )
 from portal_derby.common import (
@@ -237,7 +237,7 @@ async def _transition(
         raise NotFoundException()
     if rows[0]["status"] != expected or rows[0]["version"] != version:
         raise StaleVersion(await submission(submission_id))
-    if not await families.versioned_update(DerbyVcmSubmission, submission_id, version, values):
+    if not await versioned_update(DerbyVcmSubmission, submission_id, version, values):
         raise StaleVersion(await submission(submission_id))
 
 

@@ -10,7 +10,7 @@ from portal.plugin_api import (
     CurrentUser,
     Family,
     audit,
-    families,
+    once,
     write_transaction,
 )
 from portal_derbyshire.tables import Consultation
@@ -53,7 +53,7 @@ async def record_consultation(
             )
             return int(row.id)
 
-    return await families.once(Consultation, form_key, create)
+    return await once(Consultation, form_key, create)
 
 
 async def consultations_of(family_id: int) -> list[dict[str, Any]]:

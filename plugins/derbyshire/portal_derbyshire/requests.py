@@ -24,7 +24,9 @@ from portal.plugin_api import (
     families,
     lead,
     notify,
+    once,
     queues,
+    versioned_update,
     write_transaction,
 )
 from portal_derbyshire.clock import STANDARD
@@ -234,7 +236,7 @@ async def send_request(
             )
             return int(row.id)
 
-    return await families.once(StartingPointRequest, form_key, create)
+    return await once(StartingPointRequest, form_key, create)
 
 
 async def tell_referrer(row: dict[str, Any], stage: str, message: str, now: datetime) -> None:
@@ -254,7 +256,7 @@ async def tell_referrer(row: dict[str, Any], stage: str, message: str, now: date
 
 
 async def save(row: dict[str, Any], version: int, values: dict[str, Any]) -> dict[str, Any]:
-    saved = await families.versioned_update(StartingPointRequest, row["id"], version, values)
+    saved = await versioned_update(StartingPointRequest, row["id"], version, values)
     if not saved:
         raise StaleVersion(row)
     fresh = await request_row(row["id"])

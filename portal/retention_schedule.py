@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from portal.settings import ConfigError
+from portal.kernel.errors import ConfigError
 
 ENV_PREFIX = "PORTAL_RETENTION_"
 MAX_YEARS = 200

@@ -20,12 +20,9 @@ import datetime
 import re
 import secrets
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from litestar import Request
-
-from portal.web.guards import ID_MAX
-
+ID_MAX = 2**31 - 1  # PostgreSQL's integer: every id and version column
 MAX_INT = ID_MAX  # a larger number is no row or version of ours
 DIGITS = re.compile(r"[0-9]{1,10}")
 # C0 controls except tab, line feed and carriage return; DEL; lone surrogates.
@@ -48,6 +45,12 @@ def whole_number(text: str, maximum: int = MAX_INT) -> int | None:
     return value if value <= maximum else None
 
 
+class SubmittedForm(Protocol):
+    """What ``Form.read`` needs of a request (Litestar's ``Request`` has it)."""
+
+    async def form(self) -> Any: ...
+
+
 class Form:
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         self.values: dict[str, Any] = dict(values or {})
@@ -55,7 +58,7 @@ class Form:
         self.first_input: dict[str, str] = {}  # field -> id of its first input, for the summary
 
     @classmethod
-    async def read(cls, request: Request[Any, Any, Any]) -> Form:
+    async def read(cls, request: SubmittedForm) -> Form:
         data = await request.form()
         values: dict[str, Any] = {}
         for key in data:

@@ -1,0 +1,54 @@
+"""One way to write dates, times and stored values, for core and plugin pages,
+PDFs and CSVs alike (GOV.UK style: "27 March 2016 at 2:05pm", UK time)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from portal.kernel.clock import UK
+
+
+def format_day(value: date | str | None) -> str:
+    """27 March 2016: GOV.UK date style."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_weekday(value: date | datetime) -> str:
+    """Tuesday 3 March 2026 (a datetime is read in UK time)."""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK).date()
+    return f"{value:%A} {format_day(value)}"
+
+
+def format_clock(value: datetime) -> str:
+    """2:05pm, in UK time."""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def format_when(value: datetime | str | None) -> str:
+    """27 March 2016 at 2:05pm, in UK time."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return f"{format_day(value.astimezone(UK).date())} at {format_clock(value)}"
+
+
+def in_words(value: Any) -> str:
+    """A stored value in words: dates GOV.UK style, yes/no, blanks as 'Not recorded'."""
+    if value is None or value == "":
+        return "Not recorded"
+    if isinstance(value, datetime):
+        return format_when(value)
+    if isinstance(value, date):
+        return format_day(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
