@@ -16,7 +16,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from portal.access.controllers import ACCESS_HANDLERS, no_relationship
-from portal.access.service import NoRelationship, require_area_role
+from portal.access.dependencies import FAMILY_DEPENDENCIES, require_area_role
+from portal.access.service import NoRelationship
 from portal.admin.controllers import ADMIN, ADMIN_ROUTER
 from portal.areas import NavigationItem
 from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
@@ -153,6 +154,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             ),
         ],
         guards=[require_sign_in],
+        dependencies=FAMILY_DEPENDENCIES,
         middleware=[SessionMiddleware(settings), UnreadCountMiddleware(), MeetingsNavMiddleware()],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],

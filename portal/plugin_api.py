@@ -7,7 +7,7 @@ themselves: this file is the list of what the core promises to keep stable.
 
 import pluggy
 
-from portal.access.service import FamilyAccess
+from portal.access.dependencies import family_for
 from portal.areas import (
     AgendaDecision,
     AgendaOutcome,
@@ -29,6 +29,7 @@ from portal.consent import service as consent
 from portal.db import write_transaction
 from portal.escalation import service as escalation
 from portal.families import service as families
+from portal.families.access import FamilyAccess
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
 from portal.info_requests.contract import RecordItem, RecordSection, Redaction
@@ -43,7 +44,7 @@ from portal.notify import service as notify
 from portal.queues import service as queues
 from portal.reports.contract import Measure, MeasureRow, ReportQuery
 from portal.web.guards import require_area_role, require_role
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 from portal.workdays import service as workdays
 
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)

@@ -11,24 +11,20 @@ was withdrawn is open only to its lead practitioner and area managers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-
-from litestar.connection import ASGIConnection
-from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
 
 from portal.access.tables import BreakGlassGrant
 from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
 from portal.db import write_transaction
+from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.lead.tables import LeadTransfer
-from portal.plugins import enabled_areas
 from portal.queues import service as queues
 from portal.taf.tables import TafMember
 
@@ -54,63 +50,13 @@ GROUP BY u.id, u.display_name, u.organisation, u.roles
 HAVING MAX(r.in_ten_minutes) >= {}
 ORDER BY MAX(r.at) DESC
 """
-REASONS = {
-    "lead": "You are the lead practitioner",
-    "creator": "You recorded this family",
-    "taf": "You are in the Team Around the Family",
-    "proposed_lead": "You have been asked to become the lead practitioner",
-    "area_manager": "You are an area manager",
-    "queue": "A request for this family is with a team you work in",
-    "break_glass": "Emergency access (break-glass)",
-}
-
-# Reasons that let a user change the record. Emergency access is for reading
-# only: it must never turn into lead access or allow writes (issue 22). A
-# proposed lead reads until they accept (answering the proposal is its own
-# permission, checked by the lead service against the proposal itself).
-CHANGE_REASONS = frozenset({"lead", "creator", "taf", "area_manager", "queue"})
-READ_ONLY_MESSAGE = (
-    "Emergency access does not allow changes. If you think a child may be at risk of "
-    "significant harm, contact Children's Social Care now, and tell the lead practitioner"
-)
 
 
-@dataclass(frozen=True)
-class FamilyAccess:
-    family: Family
-    reason: str  # a key of REASONS
-
-    @property
-    def explanation(self) -> str:
-        return REASONS[self.reason]
-
-    @property
-    def is_manager(self) -> bool:
-        return self.reason == "area_manager"
-
-    @property
-    def may_change(self) -> bool:
-        """Whether this reason lets the user change the record (not break-glass)."""
-        return self.reason in CHANGE_REASONS
-
-
-class ReadOnlyAccess(PermissionDeniedException):
-    """The user may read the record (emergency access) but not change it."""
-
-    def __init__(self, reason: str) -> None:
-        message = (
-            "You have been asked to become the lead practitioner: accept first to make changes"
-            if reason == "proposed_lead"
-            else READ_ONLY_MESSAGE
-        )
-        super().__init__(message)
-
-
-class AuditedNotFound(NotFoundException, audit.AlreadyAudited):
+class AuditedNotFound(NotFound, audit.AlreadyAudited):
     """A family the user may not know of: a 404, its refusal already audited here."""
 
 
-class NoRelationship(PermissionDeniedException):
+class NoRelationship(NotAllowed):
     """A same-area user without a relationship: the page says who to contact."""
 
     def __init__(
@@ -120,17 +66,6 @@ class NoRelationship(PermissionDeniedException):
         self.family = family
         self.restricted = restricted
         self.lead = lead  # name, organisation and email of the lead practitioner, to contact
-
-
-def require_area_role(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard for family pages: only people with a role in an enabled area.
-
-    Partnership analysts and portal administrators work across areas but not
-    with families' records, so even find-before-create is closed to them."""
-    user = connection.scope.get("user")
-    enabled = {area.slug for area in enabled_areas(connection.app.state.plugin_manager)}
-    if isinstance(user, CurrentUser) and not user.areas & enabled:
-        raise PermissionDeniedException("Your role does not give access to families' records")
 
 
 async def relationship(user: CurrentUser, family: Family) -> str | None:
@@ -275,7 +210,7 @@ async def break_glass(user: CurrentUser, family_id: int, reason: str) -> BreakGl
     """Grant time-limited access for a stated reason; it goes on the manager's list."""
     family = await Family.objects().get(Family.id == family_id)
     if family is None or family.area not in user.areas:
-        raise NotFoundException()
+        raise NotFound()
     if family.restricted:
         raise NoRelationship(family, restricted=True)
     engine = Family._meta.db
@@ -328,7 +263,7 @@ async def review_break_glass(
 ) -> BreakGlassGrant:
     grant = await BreakGlassGrant.objects().get(BreakGlassGrant.id == grant_id)
     if grant is None or not is_area_manager(user, grant.area):
-        raise NotFoundException()
+        raise NotFound()
     async with write_transaction(BreakGlassGrant._meta.db):
         grant.reviewed_by = user.id
         grant.reviewed_at = now_utc()

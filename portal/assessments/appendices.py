@@ -14,21 +14,22 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import ReadOnlyAccess
 from portal.assessments import file_types, service
 from portal.assessments.tables import AssessmentAppendix
 from portal.audit import service as audit
 from portal.db import write_transaction
+from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.forms import Form, clean_text
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 MAX_BYTES = file_types.MAX_BYTES
 
@@ -105,9 +106,12 @@ def section_url(family_id: int, assessment_id: int) -> str:
 
 @post(APPENDICES, name="upload_appendix", request_max_body_size=MAX_BYTES + 64 * 1024)
 async def upload(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Template | Redirect:
-    access = await family_for(request, family_id)
+    access = family_access
     if not access.may_change:
         raise ReadOnlyAccess(access.reason)
     assessment = await service.assessment_in(access.family, assessment_id)
@@ -167,11 +171,12 @@ async def appendix_in(assessment_id: int, appendix_id: int) -> AssessmentAppendi
 @get(APPENDICES + "/{appendix_id:int}", name="download_appendix")
 async def download(
     request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     appendix_id: FromPath[int],
 ) -> Response[bytes]:
-    access = await family_for(request, family_id)
+    access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     appendix = await appendix_in(assessment["id"], appendix_id)
     await audit.record(
@@ -197,11 +202,12 @@ async def download(
 @post(APPENDICES + "/{appendix_id:int}/remove", name="remove_appendix")
 async def remove(
     request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     appendix_id: FromPath[int],
 ) -> Redirect:
-    access = await family_for(request, family_id)
+    access = family_access
     if not access.may_change:
         raise ReadOnlyAccess(access.reason)
     assessment = await service.assessment_in(access.family, assessment_id)

@@ -8,19 +8,19 @@ from datetime import date
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import FamilyAccess, ReadOnlyAccess
 from portal.assessments import appendices, documents, rescue, service
 from portal.assessments.sections import BY_SLUG, SECTIONS, VULNERABILITY_FACTORS, check, readable
 from portal.consent.service import ConsentRequired
+from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.service import child_choices, people_of
 from portal.kernel.clock import now_utc
 from portal.kernel.forms import Form, new_form_key, whole_number
-from portal.web.guards import signed_in_user
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 from portal.workdays.service import working_days_left
 
 BASE = "/families/{family_id:int}/assessments"
@@ -43,8 +43,12 @@ def require_edit(access: FamilyAccess) -> None:
 
 
 @get(BASE + "/new", name="new_assessment")
-async def new_assessment(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    access = await family_for(request, family_id, for_change=True)
+async def new_assessment(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    access = change_access
     require_edit(access)
     form = Form({"form_key": new_form_key()})
     form.set_date("started_on", date.today())
@@ -70,9 +74,11 @@ async def start_page(access: FamilyAccess, form: Form, status: int = 200) -> Tem
 
 @post(BASE, name="start_assessment")
 async def start_assessment(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    access = await family_for(request, family_id)
+    access = family_access
     require_edit(access)
     form = await Form.read(request)
     children = await child_choices(family_id)
@@ -119,9 +125,12 @@ async def overview_context(
 
 @get(ASSESSMENT, name="assessment")
 async def assessment_overview(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Template:
-    access = await family_for(request, family_id)
+    access = family_access
     context = await overview_context(request, access, assessment_id)
     return Template("assessments/overview.html", context={**context, "problems": []})
 
@@ -167,11 +176,12 @@ async def section_context(
 @get(SECTION, name="assessment_section")
 async def section_page(
     request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     slug: FromPath[str],
 ) -> Template:
-    access = await family_for(request, family_id)
+    access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     section = await service.section_of(assessment_id, slug)
     draft = await service.draft_of(section["id"], user_of(request).id)
@@ -185,9 +195,8 @@ async def section_page(
 
 
 async def read_section_post(
-    request: Request[Any, Any, Any], family_id: int, assessment_id: int, slug: str
+    request: Request[Any, Any, Any], access: FamilyAccess, assessment_id: int, slug: str
 ) -> tuple[FamilyAccess, dict[str, Any], dict[str, Any], Form]:
-    access = await family_for(request, family_id)
     require_edit(access)
     assessment = await service.assessment_in(access.family, assessment_id)
     section = await service.section_of(assessment_id, slug)
@@ -201,14 +210,15 @@ def base_version_of(form: Form, section: dict[str, Any]) -> int:
 @post(SECTION, name="save_assessment_section", opt={"rescue": True})
 async def save_section(
     request: Request[Any, Any, Any],
+    access_if_signed_in: NamedDependency[FamilyAccess | None],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     slug: FromPath[str],
 ) -> Response[Any]:
-    if signed_in_user(request) is None:
+    if access_if_signed_in is None:
         return await rescue.signed_out_post(request)
     access, assessment, section, form = await read_section_post(
-        request, family_id, assessment_id, slug
+        request, access_if_signed_in, assessment_id, slug
     )
     user = user_of(request)
     definition = BY_SLUG[slug]
@@ -273,14 +283,17 @@ def conflict(
 @post(SECTION + "/draft", name="save_assessment_draft", opt={"rescue": True})
 async def save_draft(
     request: Request[Any, Any, Any],
+    access_if_signed_in: NamedDependency[FamilyAccess | None],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     slug: FromPath[str],
 ) -> Response[Any]:
     """Autosave (htmx, debounced): keeps the user's typing as their draft."""
-    if signed_in_user(request) is None:
+    if access_if_signed_in is None:
         return await rescue.signed_out_post(request)
-    _, assessment, section, form = await read_section_post(request, family_id, assessment_id, slug)
+    _, assessment, section, form = await read_section_post(
+        request, access_if_signed_in, assessment_id, slug
+    )
     if assessment["status"] != "in_progress":
         return see_other(path_of(family_id, assessment_id))
     answers = check(Form(form.values), BY_SLUG[slug], False, date.today())
@@ -305,20 +318,24 @@ async def save_draft(
 @post(SECTION + "/discard", name="discard_assessment_draft")
 async def discard_draft(
     request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     slug: FromPath[str],
 ) -> Redirect:
-    access, _, section, _ = await read_section_post(request, family_id, assessment_id, slug)
+    access, _, section, _ = await read_section_post(request, family_access, assessment_id, slug)
     await service.discard_draft(user_of(request), section)
     return see_other(path_of(access.family.id, assessment_id, f"/sections/{slug}"))
 
 
 @post(ASSESSMENT + "/complete", name="complete_assessment")
 async def complete(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Template | Redirect:
-    access = await family_for(request, family_id)
+    access = family_access
     require_edit(access)
     assessment = await service.assessment_in(access.family, assessment_id)
     try:
@@ -339,9 +356,12 @@ async def complete(
 
 @post(ASSESSMENT + "/changes", name="change_assessment")
 async def start_changes(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Redirect:
-    access = await family_for(request, family_id)
+    access = family_access
     require_edit(access)
     assessment = await service.assessment_in(access.family, assessment_id)
     await service.start_changes(user_of(request), access.family, assessment, request.url.path)
@@ -350,9 +370,12 @@ async def start_changes(
 
 @get(ASSESSMENT + "/history", name="assessment_history")
 async def history(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Template:
-    access = await family_for(request, family_id)
+    access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     versions = await service.versions_of(assessment_id)
     snapshots = [json.loads(v["snapshot"]) for v in versions]
@@ -387,11 +410,12 @@ def snapshot_sections(snapshot: dict[str, Any]) -> list[tuple[Any, list[tuple[st
 @get(ASSESSMENT + "/versions/{number:int}", name="assessment_version")
 async def version_page(
     request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
     family_id: FromPath[int],
     assessment_id: FromPath[int],
     number: FromPath[int],
 ) -> Template:
-    access = await family_for(request, family_id)
+    access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     version = await version_snapshot(assessment_id, number)
     return Template(
@@ -414,9 +438,12 @@ async def current_snapshot(access: FamilyAccess, assessment_id: int) -> dict[str
 
 @get(ASSESSMENT + "/print", name="print_assessment")
 async def print_view(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Template:
-    access = await family_for(request, family_id)
+    access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     snapshot = await service.snapshot(access.family, assessment)
     await documents.record_export(user_of(request), access.family, assessment, "print", request)
@@ -435,9 +462,12 @@ async def print_view(
 
 @get(ASSESSMENT + "/pdf", name="assessment_pdf")
 async def pdf(
-    request: Request[Any, Any, Any], family_id: FromPath[int], assessment_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    assessment_id: FromPath[int],
 ) -> Response[bytes]:
-    access = await family_for(request, family_id)
+    access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     snapshot = await service.snapshot(access.family, assessment)
     await documents.record_export(user_of(request), access.family, assessment, "pdf", request)

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from portal.assessments.sections import BY_SLUG, SECTIONS, has_answers, readable
 from portal.assessments.tables import (
     Assessment,
@@ -24,6 +22,7 @@ from portal.db import write_transaction
 from portal.families.service import people_of
 from portal.families.tables import Family, Person
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotFound
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser
 from portal.workdays.service import closed_days, working_days_after, working_days_between
@@ -113,7 +112,7 @@ async def assessment_in(family: Family, assessment_id: int) -> dict[str, Any]:
         (Assessment.id == assessment_id) & (Assessment.family == family.id)
     )
     if not rows:
-        raise NotFoundException()
+        raise NotFound()
     return rows[0]
 
 
@@ -141,13 +140,13 @@ async def sections_of(assessment_id: int) -> list[dict[str, Any]]:
 
 async def section_of(assessment_id: int, slug: str) -> dict[str, Any]:
     if slug not in BY_SLUG:
-        raise NotFoundException()
+        raise NotFound()
     rows = await AssessmentSection.select(
         *AssessmentSection.all_columns(),
         AssessmentSection.updated_by.display_name.as_alias("updated_by_name"),
     ).where((AssessmentSection.assessment == assessment_id) & (AssessmentSection.section == slug))
     if not rows:
-        raise NotFoundException()
+        raise NotFound()
     return rows[0]
 
 

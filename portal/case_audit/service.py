@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from litestar.exceptions import NotFoundException, PermissionDeniedException
-
 from portal.assessments import service as assessments
 from portal.assessments.tables import Assessment
 from portal.audit import service as audit
@@ -33,7 +31,7 @@ from portal.closure.tables import Closure
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
-from portal.kernel.errors import StaleVersion
+from portal.kernel.errors import NotAllowed, NotFound, StaleVersion
 from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser
 from portal.taf import plan as taf_plan
@@ -58,7 +56,7 @@ def audit_areas(user: CurrentUser, enabled: Iterable[str]) -> list[str]:
 def require_auditor(user: CurrentUser, enabled: Iterable[str]) -> list[str]:
     areas = audit_areas(user, enabled)
     if not areas:
-        raise PermissionDeniedException("Only auditors can open case audits")
+        raise NotAllowed("Only auditors can open case audits")
     return areas
 
 
@@ -159,7 +157,7 @@ async def create_sample(
     """Draw and freeze a sample; returns its id (the same one when this form
     was already submitted). Raises NothingToDraw when no episode matches."""
     if not user.has_role(f"{filters.area}.{AUDITOR}"):
-        raise NotFoundException()
+        raise NotFound()
 
     async def create() -> int:
         ids = await eligible_ids(filters)
@@ -237,7 +235,7 @@ async def sample_for(user: CurrentUser, sample_id: int) -> dict[str, Any]:
         .first()
     )
     if sample is None or not user.has_role(f"{sample['area']}.{AUDITOR}"):
-        raise NotFoundException()
+        raise NotFound()
     return sample
 
 
@@ -260,7 +258,7 @@ async def case_in(sample: dict[str, Any], finding_id: int) -> dict[str, Any]:
     for case in await cases_of(sample["id"]):
         if case["id"] == finding_id:
             return case
-    raise NotFoundException()
+    raise NotFound()
 
 
 def same_draw(samples: list[dict[str, Any]], sample: dict[str, Any]) -> list[dict[str, Any]]:
@@ -296,7 +294,7 @@ async def open_case(
             reason=REASON,
             sample=sample["id"],
         )
-        raise NotFoundException()
+        raise NotFound()
     await audit.record(
         "case_audit_case_viewed",
         "success",

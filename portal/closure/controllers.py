@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.closure import service
+from portal.families.access import FamilyAccess
 from portal.families.tables import Family
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form, new_form_key
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 
 def version_of(form: Form) -> int:
@@ -25,9 +27,11 @@ def close_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:
 
 @get("/families/{family_id:int}/close", name="close_family")
 async def close_form(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id, for_change=True)).family
+    family = change_access.family
     service.require_may_close(user_of(request), family)
     if family.status == "closed":
         return see_other(f"/families/{family.id}#closure")
@@ -50,10 +54,12 @@ def read_closure(form: Form) -> service.NewClosure | None:
 
 @post("/families/{family_id:int}/close", name="save_closure")
 async def save_closure(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_may_close(user, family)
     form = await Form.read(request)
     new = read_closure(form)
@@ -90,9 +96,11 @@ def problem(family: Family, message: str) -> Template:
 
 @get("/families/{family_id:int}/reopen", name="reopen_family")
 async def reopen_form(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id, for_change=True)).family
+    family = change_access.family
     service.require_may_close(user_of(request), family)
     if family.status != "closed":
         return see_other(f"/families/{family.id}#closure")
@@ -102,10 +110,12 @@ async def reopen_form(
 
 @post("/families/{family_id:int}/reopen", name="save_reopening")
 async def save_reopening(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_may_close(user, family)
     form = await Form.read(request)
     reason = form.text(

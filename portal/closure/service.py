@@ -11,14 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar.exceptions import PermissionDeniedException
-
 from portal.audit import service as audit
 from portal.closure.tables import Closure
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
-from portal.kernel.errors import StaleVersion
+from portal.kernel.errors import NotAllowed, StaleVersion
 from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser, is_area_manager
 
@@ -62,7 +60,7 @@ def may_close(user: CurrentUser, family: Family) -> bool:
 
 def require_may_close(user: CurrentUser, family: Family) -> None:
     if not may_close(user, family):
-        raise PermissionDeniedException(
+        raise NotAllowed(
             "Only the family's lead practitioner, or an area manager, can close or reopen "
             "its early help"
         )

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.consent import service
+from portal.families.access import FamilyAccess
 from portal.families.service import people_of
 from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 
 async def consent_context(family: Family, form: Form) -> dict[str, Any]:
@@ -22,8 +24,12 @@ async def consent_context(family: Family, form: Form) -> dict[str, Any]:
 
 
 @get("/families/{family_id:int}/consent/new", name="new_consent")
-async def new_consent(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_consent(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     form = Form({"form_key": new_form_key(), "decision": "given"})
     return Template("consent/new.html", context=await consent_context(family, form))
 
@@ -63,9 +69,11 @@ def read_consent(form: Form, people: list[str]) -> service.NewConsent | None:
 
 @post("/families/{family_id:int}/consent", name="record_consent")
 async def record_consent(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     context = await consent_context(family, form)
     new = read_consent(form, [p for p, _ in context["people"]])
@@ -84,9 +92,12 @@ async def consent_in(family: Family, consent_id: FromPath[int]) -> dict[str, Any
 
 @get("/families/{family_id:int}/consent/{consent_id:int}/withdraw", name="withdraw_consent")
 async def withdraw_form(
-    request: Request[Any, Any, Any], family_id: FromPath[int], consent_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    consent_id: FromPath[int],
 ) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     consent = await consent_in(family, consent_id)
     return Template(
         "consent/withdraw.html",
@@ -96,10 +107,13 @@ async def withdraw_form(
 
 @post("/families/{family_id:int}/consent/{consent_id:int}/withdraw", name="save_withdrawal")
 async def withdraw(
-    request: Request[Any, Any, Any], family_id: FromPath[int], consent_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    consent_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     consent = await consent_in(family, consent_id)
     form = await Form.read(request)
     withdrawn_on = form.date("withdrawn_on", "the date consent was withdrawn")

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from portal.audit import service as audit
 from portal.closure import service as closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotFound
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser
 
@@ -112,7 +111,7 @@ async def withdraw_consent(
             (ConsentRecord.id == consent_id) & (ConsentRecord.family == family.id)
         )
         if consent is None:
-            raise NotFoundException()
+            raise NotFound()
         if await ConsentWithdrawal.exists().where(ConsentWithdrawal.consent == consent_id):
             return consent
         await ConsentWithdrawal(

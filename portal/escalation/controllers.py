@@ -6,18 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import FamilyAccess, relationship
+from portal.access.service import relationship
 from portal.areas import SocialCareRoute
 from portal.consent.service import ConsentRequired
 from portal.escalation import service
+from portal.families.access import FamilyAccess
 from portal.families.service import child_choices
 from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.plugins import call_for_area
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 DEFAULT_SHARED = (
     "What we are worried about and why; the children's names, dates of birth and address; "
@@ -51,8 +53,12 @@ async def escalate_context(
 
 
 @get("/families/{family_id:int}/escalate", name="escalate")
-async def escalate_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    access = await family_for(request, family_id, for_change=True)
+async def escalate_form(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    access = change_access
     form = Form({"form_key": new_form_key(), "shared": DEFAULT_SHARED})
     return Template(
         "escalation/escalate.html", context=await escalate_context(request, access, form)
@@ -111,10 +117,12 @@ def read_referral(form: Form, children: list[str]) -> service.NewReferral | None
 
 @post("/families/{family_id:int}/escalate", name="record_referral")
 async def record_referral(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    access = await family_for(request, family_id)
+    access = family_access
     family = access.family
     form = await Form.read(request)
     context = await escalate_context(request, access, form)
@@ -142,8 +150,12 @@ def step_down_context(family: Family, form: Form) -> dict[str, Any]:
 
 
 @get("/families/{family_id:int}/step-down", name="step_down")
-async def step_down_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def step_down_form(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     await service.require_may_record_step_down(user_of(request), family)
     form = Form({"form_key": new_form_key(), "from_service": family.statutory_lead})
     return Template("escalation/step_down.html", context=step_down_context(family, form))
@@ -166,10 +178,12 @@ def read_step_down(form: Form) -> service.NewStepDown | None:
 
 @post("/families/{family_id:int}/step-down", name="record_step_down")
 async def record_step_down(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     await service.require_may_record_step_down(user, family)
     form = await Form.read(request)
     new = read_step_down(form)

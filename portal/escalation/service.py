@@ -17,8 +17,6 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from litestar.exceptions import PermissionDeniedException
-
 from portal.access.service import relationship
 from portal.audit import service as audit
 from portal.closure import service as closure
@@ -28,6 +26,7 @@ from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.service import children_of, person_in
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotAllowed
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser
 from portal.lead.tables import LeadSpell, LeadTransfer
@@ -206,7 +205,7 @@ async def keep_access(user: CurrentUser, family_id: int, before: str | None) -> 
 
 async def require_may_record_step_down(user: CurrentUser, family: Family) -> None:
     if await relationship(user, family) not in MAY_RECORD_STEP_DOWN:
-        raise PermissionDeniedException(
+        raise NotAllowed(
             "Only an area manager, or the family's lead practitioner, Team Around the Family "
             "or whoever recorded it, can record a step-down"
         )

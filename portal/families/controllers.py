@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -17,6 +18,7 @@ from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
 from portal.consent import service as consent
 from portal.families import forms, matching, service
+from portal.families.access import FamilyAccess
 from portal.families.cards import area_card, practice_cards
 from portal.families.tables import AreaTransfer, Family
 from portal.kernel.clock import now_utc
@@ -26,7 +28,7 @@ from portal.kernel.users import CurrentUser, can_see_access_history, is_area_man
 from portal.lead import service as lead
 from portal.plugins import call_for_area, enabled_areas
 from portal.sharing import service as sharing
-from portal.web.handlers import areas_by_slug, family_for, locality_name, see_other, user_of
+from portal.web.handlers import areas_by_slug, locality_name, see_other, user_of
 
 SEARCH_WINDOW = timedelta(minutes=10)  # PORTAL_SEARCH_LIMIT searches per user in this long
 RELATIONSHIPS = (
@@ -214,9 +216,13 @@ async def match_summaries(
 
 
 @get("/families/{family_id:int}", name="family")
-async def family_record(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
+async def family_record(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
     user = user_of(request)
-    access = await family_for(request, family_id)
+    access = family_access
     family = access.family
     people = await service.people_of(family.id)
     names = {p.id: f"{p.given_names} {p.family_name}" for p in people}
@@ -278,8 +284,12 @@ def household_context(
 
 
 @get("/families/{family_id:int}/household", name="edit_household")
-async def edit_household(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def edit_household(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     return Template(
         "families/household.html",
         context=household_context(request, family, forms.household_form(family)),
@@ -288,9 +298,11 @@ async def edit_household(request: Request[Any, Any, Any], family_id: FromPath[in
 
 @post("/families/{family_id:int}/household", name="save_household")
 async def save_household(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     household = forms.read_household(form, area_of(request, family))
     if household is None:
@@ -358,18 +370,24 @@ def person_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:
 
 
 @get("/families/{family_id:int}/people/new", name="new_person")
-async def new_person(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_person(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     form = Form({"form_key": new_form_key(), "family_name": ""})
     return Template("families/person.html", context=person_context(family, form))
 
 
 @post("/families/{family_id:int}/people", name="add_person")
 async def add_person(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     person = forms.read_person(form)
     if person is None:
@@ -396,9 +414,12 @@ async def add_person(
 
 @get("/families/{family_id:int}/people/{person_id:int}", name="edit_person")
 async def edit_person(
-    request: Request[Any, Any, Any], family_id: FromPath[int], person_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    person_id: FromPath[int],
 ) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+    family = change_access.family
     person = await service.person_in(family, person_id)
     return Template(
         "families/person.html",
@@ -426,9 +447,12 @@ PERSON_FIELDS = [
 
 @post("/families/{family_id:int}/people/{person_id:int}", name="save_person")
 async def save_person(
-    request: Request[Any, Any, Any], family_id: FromPath[int], person_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    person_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     saved_person = await service.person_in(family, person_id)
     form = await Form.read(request)
     data = forms.read_person(form)
@@ -455,8 +479,12 @@ async def save_person(
 
 
 @get("/families/{family_id:int}/relationships/new", name="new_relationship")
-async def new_relationship(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_relationship(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     form = Form({"form_key": new_form_key()})
     return Template("families/relationship.html", context=await relationship_context(family, form))
 
@@ -470,9 +498,11 @@ async def relationship_context(family: Family, form: Form) -> dict[str, Any]:
 
 @post("/families/{family_id:int}/relationships", name="add_relationship")
 async def add_relationship(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     context = await relationship_context(family, form)
     ids = [p for p, _ in context["people"]]
@@ -494,8 +524,12 @@ def move_choices(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
 
 
 @get("/families/{family_id:int}/move", name="move_family")
-async def move_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    access = await family_for(request, family_id, for_change=True)
+async def move_form(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    access = change_access
     require_lead_or_manager(user_of(request), access.family)
     form = Form({"version": str(access.family.version)})
     return Template(
@@ -513,10 +547,12 @@ def require_lead_or_manager(user: CurrentUser, family: Family) -> None:
 
 @post("/families/{family_id:int}/move", name="save_move")
 async def save_move(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     require_lead_or_manager(user, family)
     form = await Form.read(request)
     choices = move_choices(request)

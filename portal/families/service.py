@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from piccolo.query import OrderByRaw
 
 from portal.audit import service as audit
@@ -16,7 +15,7 @@ from portal.db import write_transaction
 from portal.families import matching
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
 from portal.kernel.clock import now_utc
-from portal.kernel.errors import StaleVersion
+from portal.kernel.errors import NotFound, StaleVersion
 from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser
 
@@ -274,7 +273,7 @@ async def update_household(
 async def person_in(family: Family, person_id: int) -> Person:
     person = await Person.objects().get((Person.id == person_id) & (Person.family == family.id))
     if person is None:
-        raise NotFoundException()
+        raise NotFound()
     return person
 
 

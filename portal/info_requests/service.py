@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import pluggy
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 
 from portal.audit import service as audit
 from portal.families import matching
@@ -23,6 +22,7 @@ from portal.info_requests import plan_records, records
 from portal.info_requests.contract import RecordSection, Redaction
 from portal.info_requests.redaction import RULES, Subject
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.plugins import call_for_area
 
@@ -53,15 +53,15 @@ def managed_areas(user: CurrentUser) -> frozenset[str]:
 
 def require_manager(user: CurrentUser) -> None:
     if not managed_areas(user):
-        raise PermissionDeniedException("Only area managers can make information requests")
+        raise NotAllowed("Only area managers can make information requests")
 
 
 async def family_in_my_area(user: CurrentUser, family_id: int) -> Family:
     family = await Family.objects().get(Family.id == family_id)
     if family is None or family.area not in user.areas:
-        raise NotFoundException()
+        raise NotFound()
     if not is_area_manager(user, family.area):
-        raise PermissionDeniedException("Only area managers can make information requests")
+        raise NotAllowed("Only area managers can make information requests")
     return family
 
 
@@ -69,7 +69,7 @@ async def person_in_my_area(user: CurrentUser, person_id: int) -> tuple[Person, 
     """The person and their family, if this user manages the family's area."""
     person = await Person.objects().get(Person.id == person_id)
     if person is None:
-        raise NotFoundException()
+        raise NotFound()
     return person, await family_in_my_area(user, int(person.family))
 
 

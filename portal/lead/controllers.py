@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.access.service import ReadOnlyAccess
+from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.lead import service
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 DISPUTE_POLICY = (
     "Disagreements about who should lead go to the multi-agency dispute resolution and "
@@ -25,9 +26,11 @@ DISPUTE_POLICY = (
 
 @post("/families/{family_id:int}/lead/take", name="take_lead")
 async def take_lead(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    access = await family_for(request, family_id)
+    access = family_access
     family = access.family
     try:
         await service.take_lead(user_of(request), family, access.reason)
@@ -43,16 +46,24 @@ def lead_error(family: Family, message: str) -> Template:
 
 
 @get("/families/{family_id:int}/lead/transfer", name="new_lead_transfer")
-async def transfer_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def transfer_form(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     form = Form({"form_key": new_form_key()})
     return Template("lead/transfer.html", context={"family": family, "form": form})
 
 
 @post("/families/{family_id:int}/lead/transfer", name="propose_lead_transfer")
-async def propose(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template | Redirect:
+async def propose(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     email = form.text(
         "email",
@@ -81,12 +92,15 @@ async def propose(request: Request[Any, Any, Any], family_id: FromPath[int]) -> 
 
 @post("/families/{family_id:int}/lead/transfer/{transfer_id:int}", name="answer_lead_transfer")
 async def answer(
-    request: Request[Any, Any, Any], family_id: FromPath[int], transfer_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    read_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    transfer_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
     # A proposed lead answers before they have a working relationship; the
     # service checks that this user is the one asked (or the proposer).
-    access = await family_for(request, family_id, for_change=False)
+    access = read_access
     if not (access.may_change or access.reason == "proposed_lead"):
         raise ReadOnlyAccess(access.reason)
     family = access.family
@@ -109,8 +123,12 @@ async def answer(
 
 
 @get("/families/{family_id:int}/lead/disagreement", name="new_lead_disagreement")
-async def disagreement_form(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def disagreement_form(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     form = Form({"form_key": new_form_key()})
     return Template(
         "lead/disagreement.html",
@@ -120,9 +138,11 @@ async def disagreement_form(request: Request[Any, Any, Any], family_id: FromPath
 
 @post("/families/{family_id:int}/lead/disagreement", name="record_lead_disagreement")
 async def record_disagreement(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     detail = form.text(
         "detail", "Enter what the disagreement is about", max_length=4000, label="Disagreement"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.access.service import CHANGE_REASONS
 from portal.audit import service as audit
 from portal.auth.tables import PortalUser
 from portal.db import contains_ignoring_case, write_transaction
+from portal.families.access import CHANGE_REASONS
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.records import once

@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.families.access import FamilyAccess
 from portal.kernel.forms import Form, new_form_key
 from portal.sharing import service
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 
 @get("/families/{family_id:int}/sharing/new", name="new_sharing_decision")
-async def new_decision(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_decision(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     form = Form({"form_key": new_form_key()})
     return Template("sharing/new.html", context={"family": family, "form": form, "labels": service})
 
@@ -51,9 +57,11 @@ def read_decision(form: Form) -> service.NewSharingDecision | None:
 
 @post("/families/{family_id:int}/sharing", name="record_sharing_decision")
 async def record_decision(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     form = await Form.read(request)
     new = read_decision(form)
     if new is None:

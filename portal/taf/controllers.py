@@ -7,16 +7,18 @@ from datetime import date
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.families.access import FamilyAccess
 from portal.families.service import people_of
 from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.taf import plan, service
 from portal.taf.plan_controllers import PLAN_HANDLERS
 from portal.taf.web import family_name, member_label, number
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 MEMBER_TEMPLATES = {
     "practitioner": "taf/add_practitioner.html",
@@ -26,9 +28,13 @@ MEMBER_TEMPLATES = {
 
 
 @get("/families/{family_id:int}/taf", name="taf")
-async def team(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
+async def team(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
     user = user_of(request)
-    access = await family_for(request, family_id)
+    access = family_access
     family = access.family
     today = service.today_uk()
     meetings = await service.meetings_of(family.id)
@@ -76,8 +82,8 @@ async def member_context(
     return context
 
 
-async def member_form(request: Request[Any, Any, Any], family_id: int, kind: str) -> Template:
-    family = (await family_for(request, family_id)).family
+async def member_form(request: Request[Any, Any, Any], access: FamilyAccess, kind: str) -> Template:
+    family = access.family
     service.require_manager(user_of(request), family)
     form = Form({"kind": kind})
     return Template(
@@ -86,18 +92,30 @@ async def member_form(request: Request[Any, Any, Any], family_id: int, kind: str
 
 
 @get("/families/{family_id:int}/taf/members/new-practitioner", name="taf_new_practitioner")
-async def new_practitioner(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    return await member_form(request, family_id, "practitioner")
+async def new_practitioner(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    return await member_form(request, family_access, "practitioner")
 
 
 @get("/families/{family_id:int}/taf/members/new-family-member", name="taf_new_family_member")
-async def new_family_member(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    return await member_form(request, family_id, "family_member")
+async def new_family_member(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    return await member_form(request, family_access, "family_member")
 
 
 @get("/families/{family_id:int}/taf/members/new-contact", name="taf_new_contact")
-async def new_contact(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    return await member_form(request, family_id, "external")
+async def new_contact(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    return await member_form(request, family_access, "external")
 
 
 def read_member(form: Form, kind: str, context: dict[str, Any]) -> service.NewMember | None:
@@ -135,10 +153,12 @@ def read_member(form: Form, kind: str, context: dict[str, Any]) -> service.NewMe
 
 @post("/families/{family_id:int}/taf/members", name="taf_add_member")
 async def add_member(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user, family)
     form = await Form.read(request)
     kind = form.get("kind")
@@ -154,9 +174,12 @@ async def add_member(
 
 @get("/families/{family_id:int}/taf/members/{member_id:int}/remove", name="taf_remove_member_form")
 async def remove_form(
-    request: Request[Any, Any, Any], family_id: FromPath[int], member_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    member_id: FromPath[int],
 ) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user_of(request), family)
     member = await service.member_in(family.id, member_id)
     return Template(
@@ -167,9 +190,12 @@ async def remove_form(
 
 @post("/families/{family_id:int}/taf/members/{member_id:int}/remove", name="taf_remove_member")
 async def remove_member(
-    request: Request[Any, Any, Any], family_id: FromPath[int], member_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    member_id: FromPath[int],
 ) -> Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     await service.remove_member(user_of(request), family, member_id)
     return see_other(f"/families/{family.id}/taf#members")
 
@@ -192,8 +218,12 @@ async def meeting_context(family: Family, form: Form, review: bool) -> dict[str,
 
 
 @get("/families/{family_id:int}/taf/meetings/new", name="taf_new_meeting")
-async def new_meeting(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_meeting(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     service.require_manager(user_of(request), family)
     review = request.query_params.get("kind") == "review"
     today = service.today_uk()
@@ -250,10 +280,12 @@ def read_meeting(form: Form, context: dict[str, Any]) -> service.NewMeeting | No
 
 @post("/families/{family_id:int}/taf/meetings", name="taf_record_meeting")
 async def record_meeting(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user, family)
     form = await Form.read(request)
     context = await meeting_context(family, form, form.get("review") == "yes")
@@ -266,9 +298,12 @@ async def record_meeting(
 
 @get("/families/{family_id:int}/taf/meetings/{meeting_id:int}", name="taf_meeting")
 async def meeting_page(
-    request: Request[Any, Any, Any], family_id: FromPath[int], meeting_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    meeting_id: FromPath[int],
 ) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     meeting = await service.meeting_in(family.id, meeting_id)
     return Template(
         "taf/meeting.html",

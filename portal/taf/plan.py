@@ -12,19 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from litestar.exceptions import NotFoundException
-
 from portal.assessments.tables import Assessment, AssessmentVersion
 from portal.audit import service as audit
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
-from portal.kernel.errors import StaleVersion
+from portal.kernel.errors import NotAllowed, NotFound, StaleVersion
 from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser
 from portal.notify.service import notify
 from portal.taf.chart import TrendChart, trend_chart
-from portal.taf.service import OPEN_STATUSES, NotAllowed, can_manage, require_manager
+from portal.taf.service import OPEN_STATUSES, can_manage, require_manager
 from portal.taf.tables import FamilyGoal, GoalChange, GoalScore, PlanAction, TafMeeting, TafMember
 
 STATUSES = {
@@ -81,7 +79,7 @@ async def goal_in(family_id: int, goal_id: int) -> FamilyGoal:
         (FamilyGoal.id == goal_id) & (FamilyGoal.family == family_id)
     )
     if goal is None:
-        raise NotFoundException()
+        raise NotFound()
     return goal
 
 
@@ -212,7 +210,7 @@ async def active_member(family_id: int, member_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     return row
 
 
@@ -276,7 +274,7 @@ async def action_in(family_id: int, action_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     return row
 
 

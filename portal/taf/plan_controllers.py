@@ -7,22 +7,28 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.audit import service as audit
+from portal.families.access import FamilyAccess
 from portal.families.tables import Family
-from portal.kernel.errors import StaleVersion
+from portal.kernel.errors import NotAllowed, StaleVersion
 from portal.kernel.forms import Form, new_form_key
 from portal.taf import plan, service
 from portal.taf.web import family_name, member_label, number
-from portal.web.handlers import family_for, see_other, user_of
+from portal.web.handlers import see_other, user_of
 
 
 @get("/families/{family_id:int}/taf/plan", name="taf_plan")
-async def plan_page(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
+async def plan_page(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     today = service.today_uk()
     the_plan = await plan.plan_of(family.id, today)
     return Template(
@@ -42,11 +48,15 @@ async def plan_page(request: Request[Any, Any, Any], family_id: FromPath[int]) -
 
 
 @get("/families/{family_id:int}/taf/plan/print", name="taf_family_plan")
-async def family_plan(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
+async def family_plan(
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
     """What the family is told, in words a parent understands: no minutes, no
     professionals' meetings, no practitioners' notes."""
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     today = service.today_uk()
     await audit.record(
         "family_plan_printed",
@@ -87,8 +97,12 @@ def read_goal(form: Form) -> tuple[str, str] | None:
 
 
 @get("/families/{family_id:int}/taf/goals/new", name="taf_new_goal")
-async def new_goal(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_goal(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     service.require_manager(user_of(request), family)
     form = Form({"form_key": new_form_key()})
     return Template("taf/goal.html", context={"family": family, "form": form, "goal": None})
@@ -96,10 +110,12 @@ async def new_goal(request: Request[Any, Any, Any], family_id: FromPath[int]) ->
 
 @post("/families/{family_id:int}/taf/goals", name="taf_add_goal")
 async def add_goal(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user, family)
     form = await Form.read(request)
     goal = read_goal(form)
@@ -125,9 +141,12 @@ def goal_form(goal: Any) -> Form:
 
 @get("/families/{family_id:int}/taf/goals/{goal_id:int}", name="taf_edit_goal")
 async def edit_goal(
-    request: Request[Any, Any, Any], family_id: FromPath[int], goal_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    goal_id: FromPath[int],
 ) -> Template:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user_of(request), family)
     goal = await plan.goal_in(family.id, goal_id)
     return Template(
@@ -137,10 +156,13 @@ async def edit_goal(
 
 @post("/families/{family_id:int}/taf/goals/{goal_id:int}", name="taf_save_goal")
 async def save_goal(
-    request: Request[Any, Any, Any], family_id: FromPath[int], goal_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    goal_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user, family)
     goal = await plan.goal_in(family.id, goal_id)
     form = await Form.read(request)
@@ -166,9 +188,12 @@ async def save_goal(
 
 @post("/families/{family_id:int}/taf/goals/{goal_id:int}/archive", name="taf_archive_goal")
 async def archive_goal(
-    request: Request[Any, Any, Any], family_id: FromPath[int], goal_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    goal_id: FromPath[int],
 ) -> Redirect:
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     await plan.archive_goal(user_of(request), family, goal_id)
     return see_other(f"/families/{family.id}/taf/plan#archived-goals")
 
@@ -206,8 +231,12 @@ def read_action(form: Form, context: dict[str, Any]) -> plan.NewAction | None:
 
 
 @get("/families/{family_id:int}/taf/actions/new", name="taf_new_action")
-async def new_action(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
-    family = (await family_for(request, family_id, for_change=True)).family
+async def new_action(
+    request: Request[Any, Any, Any],
+    change_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+) -> Template:
+    family = change_access.family
     service.require_manager(user_of(request), family)
     form = Form({"form_key": new_form_key(), "goal": request.query_params.get("goal", "")})
     return Template("taf/action_new.html", context=await action_context(family, form))
@@ -215,10 +244,12 @@ async def new_action(request: Request[Any, Any, Any], family_id: FromPath[int]) 
 
 @post("/families/{family_id:int}/taf/actions", name="taf_add_action")
 async def add_action(
-    request: Request[Any, Any, Any], family_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = family_access.family
     service.require_manager(user, family)
     form = await Form.read(request)
     context = await action_context(family, form)
@@ -244,15 +275,15 @@ def action_form(action: dict[str, Any]) -> Form:
 
 
 async def editable_action(
-    request: Request[Any, Any, Any], family_id: int, action_id: int
+    request: Request[Any, Any, Any], access: FamilyAccess, action_id: int
 ) -> tuple[Family, dict[str, Any], bool]:
     """The family, the action, and whether this user manages the plan; 403
     unless they may update this action."""
     user = user_of(request)
-    family = (await family_for(request, family_id)).family
+    family = access.family
     action = await plan.action_in(family.id, action_id)
     if not plan.may_update(user, family, action):
-        raise service.NotAllowed(
+        raise NotAllowed(
             "You can only update your own actions. Ask the lead practitioner "
             "or whoever owns this action to update it"
         )
@@ -261,9 +292,12 @@ async def editable_action(
 
 @get("/families/{family_id:int}/taf/actions/{action_id:int}", name="taf_edit_action")
 async def edit_action(
-    request: Request[Any, Any, Any], family_id: FromPath[int], action_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    action_id: FromPath[int],
 ) -> Template:
-    family, action, manager = await editable_action(request, family_id, action_id)
+    family, action, manager = await editable_action(request, family_access, action_id)
     context = await action_context(family, action_form(action), action=action, manager=manager)
     return Template("taf/action_edit.html", context=context)
 
@@ -279,10 +313,13 @@ ACTION_FIELDS = [
 
 @post("/families/{family_id:int}/taf/actions/{action_id:int}", name="taf_save_action")
 async def save_action(
-    request: Request[Any, Any, Any], family_id: FromPath[int], action_id: FromPath[int]
+    request: Request[Any, Any, Any],
+    family_access: NamedDependency[FamilyAccess],
+    family_id: FromPath[int],
+    action_id: FromPath[int],
 ) -> Template | Redirect:
     user = user_of(request)
-    family, action, manager = await editable_action(request, family_id, action_id)
+    family, action, manager = await editable_action(request, family_access, action_id)
     form = await Form.read(request)
     context = await action_context(family, form, action=action, manager=manager)
     status = form.choice("status", plan.STATUSES, "Select the action's status")

@@ -12,13 +12,12 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from litestar.exceptions import NotFoundException, PermissionDeniedException
-
 from portal.audit import service as audit
 from portal.auth.tables import PortalUser
 from portal.db import contains_ignoring_case, write_transaction
 from portal.families.tables import Family, Person
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.notify.service import notify
@@ -49,10 +48,6 @@ MEETING_KINDS = {
 # Fixed key space for the per-family advisory lock that serialises adding
 # members ("TAF_" in ASCII, plus the family id): no other lock uses it.
 MEMBER_LOCK_BASE = 0x5441_465F_0000_0000
-
-
-class NotAllowed(PermissionDeniedException):
-    """The user may see this family but not make this change."""
 
 
 def today_uk() -> date:
@@ -166,7 +161,7 @@ async def _complete(family: Family, new: NewMember) -> NewMember:
     if new.kind == "practitioner":
         found = await PortalUser.objects().get(PortalUser.id == (new.user_id or 0))
         if found is None or found.disabled or not in_area(found.roles, family.area):
-            raise NotFoundException()
+            raise NotFound()
         return NewMember(
             kind="practitioner",
             user_id=found.id,
@@ -180,7 +175,7 @@ async def _complete(family: Family, new: NewMember) -> NewMember:
             (Person.id == (new.person_id or 0)) & (Person.family == family.id)
         )
         if person is None:
-            raise NotFoundException()
+            raise NotFound()
         name = f"{person.given_names} {person.family_name}"
         return NewMember(kind="family_member", person_id=person.id, name=name, role=new.role)
     if new.kind == "external":
@@ -192,7 +187,7 @@ async def _complete(family: Family, new: NewMember) -> NewMember:
             email=new.email,
             phone=new.phone,
         )
-    raise NotFoundException()
+    raise NotFound()
 
 
 async def add_member(user: CurrentUser, family: Family, new: NewMember) -> int:
@@ -249,7 +244,7 @@ async def member_in(family_id: int, member_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     return row
 
 
@@ -406,7 +401,7 @@ async def meeting_in(family_id: int, meeting_id: int) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     return row
 
 

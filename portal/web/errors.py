@@ -12,12 +12,14 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
+    NotFoundException,
     PermissionDeniedException,
 )
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portal.audit import service as audit
+from portal.kernel.errors import NotAllowed, NotFound
 from portal.web.guards import signed_in_user
 
 log = logging.getLogger("portal.errors")
@@ -61,8 +63,9 @@ def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException)
 
 
 def permission_denied(
-    request: Request[Any, Any, Any], exc: PermissionDeniedException
+    request: Request[Any, Any, Any], exc: PermissionDeniedException | NotAllowed
 ) -> Response[Any]:
+    """403 for Litestar's guards and the services' own ``NotAllowed`` alike."""
     user = signed_in_user(request)
     task = BackgroundTask(
         audit.record,
@@ -76,14 +79,24 @@ def permission_denied(
     return render_error(request, 403, message=str(exc.detail), background=task)
 
 
-def http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    """A service's ``NotFound``: the same audited 404 as an unknown page."""
+    return http_exception(request, NotFoundException(), already_audited=exc)
+
+
+def http_exception(
+    request: Request[Any, Any, Any], exc: HTTPException, already_audited: object = None
+) -> Response[Any]:
     status = exc.status_code
     if status >= 500:
         log.error("HTTP %s on %s %r", status, request.method, request.url.path)
     message = str(exc.detail) if status in (400, 413, 429) else ""
     task = None
     user = signed_in_user(request)
-    if status == 404 and user is not None and not isinstance(exc, audit.AlreadyAudited):
+    audited = isinstance(exc, audit.AlreadyAudited) or isinstance(
+        already_audited, audit.AlreadyAudited
+    )
+    if status == 404 and user is not None and not audited:
         # Someone walking ids leaves a trace: every refusal is audited, core
         # and plugin routes alike (the path holds ids only, never personal data).
         task = BackgroundTask(
@@ -159,6 +172,8 @@ EXCEPTION_HANDLERS = {
     asyncpg.exceptions.DataError: bad_value,
     NotAuthorizedException: not_authorized,
     PermissionDeniedException: permission_denied,
+    NotAllowed: permission_denied,
+    NotFound: not_found,
     HTTPException: http_exception,
     Exception: server_error,
 }

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import pytest
-from litestar.exceptions import PermissionDeniedException
 
 from portal.audit.tables import AuditEvent
 from portal.closure import service
@@ -16,6 +15,7 @@ from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord
 from portal.families.tables import Family, Person
 from portal.kernel.clock import now_utc
+from portal.kernel.errors import NotAllowed
 from portal.kernel.users import CurrentUser
 from portal.taf.tables import TafMember
 from tests.support.families import consent_form, date_fields
@@ -184,7 +184,7 @@ def test_only_the_lead_the_creator_without_a_lead_or_a_manager_may_close(portal:
     )
     family = portal.run(Family.objects().get(Family.id == family_id).run)
     assert family is not None
-    with pytest.raises(PermissionDeniedException):
+    with pytest.raises(NotAllowed):
         portal.run(
             service.close_family,
             health,
