@@ -38,10 +38,11 @@ test-e2e: install ## Browser tests in Chromium
 	bash scripts/ensure-chromium.sh
 	$(UV_RUN) pytest -n auto --dist loadfile tests/e2e
 
-lint: install ## ruff check, ruff format --check, mypy (strict, tests included)
+lint: install ## ruff check, ruff format --check, mypy (strict, tests included), import contracts
 	$(UV_RUN) ruff check .
 	$(UV_RUN) ruff format --check .
 	$(UV_RUN) mypy portal plugins tests
+	$(UV_RUN) lint-imports --no-logo
 
 format: install ## Apply ruff's formatting and safe fixes
 	$(UV_RUN) ruff format .

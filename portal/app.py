@@ -20,15 +20,17 @@ from portal.access.dependencies import FAMILY_DEPENDENCIES, require_area_role
 from portal.access.service import NoRelationship
 from portal.admin.controllers import ADMIN, ADMIN_ROUTER
 from portal.areas import NavigationItem
+from portal.assessments.appendix_controllers import APPENDIX_HANDLERS
 from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
 from portal.auth.controllers import AUTH_HANDLERS
+from portal.auth.middleware import SessionMiddleware
 from portal.auth.oidc import OidcClient
 from portal.case_audit.controllers import HANDLERS as CASE_AUDIT_HANDLERS
+from portal.caseload.controllers import CASELOAD_HANDLERS
 from portal.closure.controllers import HANDLERS as CLOSURE_HANDLERS
 from portal.consent.controllers import CONSENT_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
-from portal.families.controllers import FAMILY_HANDLERS
 from portal.info_requests.controllers import HANDLERS as INFO_REQUEST_HANDLERS
 from portal.kernel.users import is_area_manager
 from portal.lead.controllers import LEAD_HANDLERS
@@ -38,6 +40,9 @@ from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
 from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
 from portal.queues.controllers import HANDLERS as TEAM_HANDLERS
+from portal.record.find import FIND_HANDLERS
+from portal.record.household import HOUSEHOLD_HANDLERS
+from portal.record.page import RECORD_HANDLERS
 from portal.reports.controllers import HANDLERS as REPORT_HANDLERS
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
@@ -48,7 +53,6 @@ from portal.web.guards import require_sign_in, signed_in_user
 from portal.web.oversight_nav import oversight_navigation
 from portal.web.pages import PAGE_HANDLERS
 from portal.web.security import csrf_protect_hook, security_headers_hook
-from portal.web.session_middleware import SessionMiddleware
 from portal.web.templating import template_engine
 from portal.workdays.controllers import HANDLERS as WORKDAYS_HANDLERS
 
@@ -121,6 +125,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         route_handlers=[
             *AUTH_HANDLERS,
             *PAGE_HANDLERS,
+            *CASELOAD_HANDLERS,
             ADMIN_ROUTER,
             *NOTIFY_HANDLERS,
             *WORKDAYS_HANDLERS,
@@ -131,12 +136,15 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             Router(
                 path="/",
                 route_handlers=[
-                    *FAMILY_HANDLERS,
+                    *FIND_HANDLERS,
+                    *RECORD_HANDLERS,
+                    *HOUSEHOLD_HANDLERS,
                     *CONSENT_HANDLERS,
                     *SHARING_HANDLERS,
                     *LEAD_HANDLERS,
                     *ACCESS_HANDLERS,
                     *ASSESSMENT_HANDLERS,
+                    *APPENDIX_HANDLERS,
                     *TAF_HANDLERS,
                     *ESCALATION_HANDLERS,
                     *CLOSURE_HANDLERS,

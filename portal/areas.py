@@ -1,10 +1,12 @@
-"""What an area plugin tells the core about its local authority area."""
+"""The data the core and area plugins exchange through the hooks: what an area
+tells the core about itself, its report figures (``portal_report_measures``)
+and its records for an information request (``portal_person_records``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -130,3 +132,62 @@ class FamilyCard:
     title: str
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Reports: what a report asks for, and each figure.
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """One area's figures for a period (inclusive dates), optionally one locality."""
+
+    area: str
+    start: date
+    end: date
+    locality: str = ""  # a locality slug of the area, or "" for all
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    label: str  # e.g. "Completed within 10 working days", "North", "No action"
+    value: float
+    # Optional denominator: a row with one is shown as "value of total (n%)".
+    total: float | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure of a report: drawn as a bar chart, listed as a table, downloaded as CSV."""
+
+    key: str  # unique within the report, used in ids and CSV file names ("derby-vcm-outcomes")
+    title: str  # "VCM decisions by outcome"
+    unit: str = "count"  # "count", "percent", "days" or "hours": how values are read
+    rows: tuple[MeasureRow, ...] = field(default_factory=tuple)
+    note: str = ""  # how the figure is counted, in plain words
+
+
+# Information requests: a section of the export.
+
+
+@dataclass(frozen=True)
+class RecordItem:
+    """One record (a consent, an assessment section, a VCM request ...)."""
+
+    heading: str
+    fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, value)
+    recorded: str = ""  # when and by whom, in words
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """What was withheld from the export and why, listed for the reviewer."""
+
+    where: str  # "Assessment v2, Family history"
+    reason: str  # "Another family member's health details"
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    title: str  # "Derby VCM requests"
+    items: tuple[RecordItem, ...] = field(default_factory=tuple)
+    redactions: tuple[Redaction, ...] = field(default_factory=tuple)

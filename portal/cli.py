@@ -207,8 +207,8 @@ async def _notify_worker(settings: Settings, once: bool, interval: float) -> int
     import signal
 
     from portal.db import bind_tables, close_pool, engine_from_url, open_pool
-    from portal.notify.worker import MailSettings, run_forever, run_once
     from portal.tables import CORE_TABLES
+    from portal.worker import MailSettings, run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = engine_from_url(settings.database_url)

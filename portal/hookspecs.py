@@ -27,12 +27,13 @@ if TYPE_CHECKING:
         AreaTeam,
         FamilyArrival,
         FamilyCard,
+        Measure,
         NavigationItem,
+        RecordSection,
+        ReportQuery,
         SocialCareRoute,
     )
-    from portal.info_requests.contract import RecordSection
     from portal.kernel.users import CurrentUser
-    from portal.reports.contract import Measure, ReportQuery
 
 PROJECT_NAME = "portal"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)

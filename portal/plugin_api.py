@@ -17,7 +17,13 @@ from portal.areas import (
     FamilyArrival,
     FamilyCard,
     Locality,
+    Measure,
+    MeasureRow,
     NavigationItem,
+    RecordItem,
+    RecordSection,
+    Redaction,
+    ReportQuery,
     SocialCareRoute,
 )
 from portal.assessments import service as assessments
@@ -32,7 +38,6 @@ from portal.families import service as families
 from portal.families.access import FamilyAccess
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
-from portal.info_requests.contract import RecordItem, RecordSection, Redaction
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form, new_form_key, whole_number
@@ -42,7 +47,6 @@ from portal.lead import service as lead
 from portal.meetings import service as meetings
 from portal.notify import service as notify
 from portal.queues import service as queues
-from portal.reports.contract import Measure, MeasureRow, ReportQuery
 from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import see_other, user_of
 from portal.workdays import service as workdays

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -13,9 +13,10 @@ from litestar.response import Redirect, Template
 from portal.access import service
 from portal.access.service import NoRelationship
 from portal.audit import service as audit
-from portal.audit.tables import AuditEvent
-from portal.db import contains_ignoring_case
-from portal.families.tables import Family
+from portal.families import service as families
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 from portal.kernel.forms import Form, whole_number
 from portal.kernel.users import can_see_access_history, is_area_manager
 from portal.web.handlers import areas_by_slug, see_other, user_of
@@ -25,7 +26,7 @@ HISTORY_PAGE_SIZE = 50
 
 
 async def family_in_my_area(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Family:
-    family = await Family.objects().get(Family.id == family_id)
+    family = await families.family_by_id(family_id)
     if family is None or family.area not in user_of(request).areas:
         raise NotFoundException()
     return family
@@ -139,26 +140,14 @@ async def access_history(request: Request[Any, Any, Any], family_id: FromPath[in
     action = params.get("action", "").strip()[:100]
     since, until = parse_day(params.get("from", "")), parse_day(params.get("to", ""))
     page = max(1, whole_number(params.get("page", "1"), 100_000) or 1)
-    where: Any = AuditEvent.family_id == family.id
-    if who:
-        where &= contains_ignoring_case(AuditEvent.actor_label, f"%{who}%")
-    if action:
-        where &= AuditEvent.action == action
-    if since:
-        where &= AuditEvent.at >= datetime.combine(since, time.min).astimezone()
-    if until:
-        where &= AuditEvent.at <= datetime.combine(until, time.max).astimezone()
-    events = await (
-        AuditEvent.select()
-        .where(where)
-        .order_by(AuditEvent.id, ascending=False)
-        .limit(HISTORY_PAGE_SIZE + 1)
-        .offset((page - 1) * HISTORY_PAGE_SIZE)
-    )
-    actions = (
-        await AuditEvent.select(AuditEvent.action)
-        .where(AuditEvent.family_id == family.id)
-        .distinct()
+    events = await audit.family_history(
+        family.id,
+        who=who,
+        action=action,
+        since=since,
+        until=until,
+        limit=HISTORY_PAGE_SIZE + 1,
+        offset=(page - 1) * HISTORY_PAGE_SIZE,
     )
     await audit.record(
         "access_history_viewed",
@@ -182,7 +171,7 @@ async def access_history(request: Request[Any, Any, Any], family_id: FromPath[in
                 "from": params.get("from", ""),
                 "to": params.get("to", ""),
             },
-            "actions": sorted(a["action"] for a in actions),
+            "actions": await audit.family_history_actions(family.id),
         },
     )
 

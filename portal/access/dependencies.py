@@ -20,9 +20,9 @@ from typing import Any
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
-from litestar.params import FromPath
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath
 
 from portal.access.service import open_family
 from portal.families.access import FamilyAccess

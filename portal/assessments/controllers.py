@@ -446,7 +446,9 @@ async def print_view(
     access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     snapshot = await service.snapshot(access.family, assessment)
-    await documents.record_export(user_of(request), access.family, assessment, "print", request)
+    await documents.record_export(
+        user_of(request), access.family, assessment, "print", request.url.path
+    )
     return Template(
         "assessments/document.html",
         context={
@@ -470,7 +472,9 @@ async def pdf(
     access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
     snapshot = await service.snapshot(access.family, assessment)
-    await documents.record_export(user_of(request), access.family, assessment, "pdf", request)
+    await documents.record_export(
+        user_of(request), access.family, assessment, "pdf", request.url.path
+    )
     body = documents.pdf_of(snapshot, snapshot_sections(snapshot), assessment)
     return Response(
         body,
@@ -495,5 +499,4 @@ HANDLERS: list[Any] = [
     version_page,
     print_view,
     pdf,
-    *appendices.HANDLERS,
 ]

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
-from litestar import Request
 
 from portal.audit import service as audit
 from portal.families.tables import Family
@@ -23,7 +22,7 @@ async def record_export(
     family: Family,
     assessment: dict[str, Any],
     kind: str,
-    request: Request[Any, Any, Any],
+    page: str,
 ) -> None:
     await audit.record(
         f"assessment_{kind}",
@@ -32,7 +31,7 @@ async def record_export(
         record_type="assessment",
         record_id=assessment["id"],
         family_id=family.id,
-        page=request.url.path,
+        page=page,
     )
 
 

@@ -22,11 +22,12 @@ Each event is chained to the one before it (portal.audit.chain). The design:
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time
 from typing import Any
 
 from portal.audit.chain import GENESIS_HASH, event_hash
 from portal.audit.tables import AuditEvent
-from portal.db import write_transaction
+from portal.db import contains_ignoring_case, write_transaction
 from portal.kernel.clock import now_utc
 from portal.kernel.users import CurrentUser
 
@@ -81,3 +82,50 @@ async def record(
         values["prev_hash"] = newest["row_hash"] if newest else GENESIS_HASH
         values["row_hash"] = event_hash(values)
         await AuditEvent.insert(AuditEvent(**values))
+
+
+async def family_history(
+    family_id: int,
+    *,
+    who: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """A family's access history, newest first, filtered as the history page asks."""
+    where: Any = AuditEvent.family_id == family_id
+    if who:
+        where &= contains_ignoring_case(AuditEvent.actor_label, f"%{who}%")
+    if action:
+        where &= AuditEvent.action == action
+    if since:
+        where &= AuditEvent.at >= datetime.combine(since, time.min).astimezone()
+    if until:
+        where &= AuditEvent.at <= datetime.combine(until, time.max).astimezone()
+    return await (
+        AuditEvent.select()
+        .where(where)
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+async def family_history_actions(family_id: int) -> list[str]:
+    """The kinds of event in a family's history, for the history page's filter."""
+    rows = await (
+        AuditEvent.select(AuditEvent.action).where(AuditEvent.family_id == family_id).distinct()
+    )
+    return sorted(r["action"] for r in rows)
+
+
+async def count_recent(actor_id: int, action: str, since: datetime) -> int:
+    """How many ``action`` events this user has had since then (rate limits)."""
+    count: int = await AuditEvent.count().where(
+        (AuditEvent.actor_user_id == actor_id)
+        & (AuditEvent.action == action)
+        & (AuditEvent.at > since)
+    )
+    return count

@@ -12,11 +12,11 @@ from litestar.response import Redirect, Template
 
 from portal.audit import service as audit
 from portal.auth import service
+from portal.auth.middleware import LOGIN_COOKIE, SESSION_COOKIE, cookie_name
 from portal.auth.oidc import OidcClient, OidcError
 from portal.settings import Settings
 from portal.web.errors import render_error
 from portal.web.guards import signed_in_user
-from portal.web.session_middleware import LOGIN_COOKIE, SESSION_COOKIE, cookie_name
 
 log = logging.getLogger("portal.auth")
 PUBLIC = {"public": True}

@@ -12,8 +12,9 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
+from portal.audit import service as audit
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
-from portal.db import write_transaction
+from portal.db import contains_ignoring_case, write_transaction
 from portal.kernel.clock import now_utc
 from portal.kernel.users import CurrentUser
 from portal.settings import Settings
@@ -172,3 +173,74 @@ async def end_user_sessions(user_id: int) -> int:
         .returning(PortalSession.id)
     )
     return len(ended)
+
+
+async def list_users(who: str = "", limit: int = 50) -> list[dict[str, Any]]:
+    """Portal users by name, optionally those whose name or email contains ``who``."""
+    query = PortalUser.select(
+        PortalUser.id,
+        PortalUser.display_name,
+        PortalUser.email,
+        PortalUser.organisation,
+        PortalUser.roles,
+        PortalUser.last_signed_in_at,
+        PortalUser.disabled,
+    )
+    if who:
+        pattern = f"%{who}%"
+        query = query.where(
+            contains_ignoring_case(PortalUser.display_name, pattern)
+            | contains_ignoring_case(PortalUser.email, pattern)
+        )
+    return await query.order_by(PortalUser.display_name).limit(limit)
+
+
+async def signed_in_among(user_ids: list[int]) -> set[int]:
+    """Which of these users have a live session."""
+    if not user_ids:
+        return set()
+    rows = await PortalSession.select(PortalSession.user).where(PortalSession.user.is_in(user_ids))
+    return {r["user"] for r in rows}
+
+
+async def user_summary(user_id: int) -> dict[str, Any] | None:
+    """Name, organisation and roles of one user (None if there is none)."""
+    row: dict[str, Any] | None = (
+        await PortalUser.select(
+            PortalUser.id, PortalUser.display_name, PortalUser.organisation, PortalUser.roles
+        )
+        .where(PortalUser.id == user_id)
+        .first()
+    )
+    return row
+
+
+async def active_users() -> list[dict[str, Any]]:
+    """Every user who may sign in, by name: id, name and roles."""
+    return await (
+        PortalUser.select(PortalUser.id, PortalUser.display_name, PortalUser.roles)
+        .where(PortalUser.disabled == False)  # noqa: E712
+        .order_by(PortalUser.display_name)
+    )
+
+
+async def administer_user(admin: CurrentUser, user_id: int, action: str) -> bool:
+    """An administrator signs a user out, disables or re-enables them (audited);
+    False if there is no such user."""
+    if not await PortalUser.exists().where(PortalUser.id == user_id):
+        return False
+    async with write_transaction(PortalUser._meta.db):
+        if action in ("disable", "enable"):
+            await PortalUser.update({PortalUser.disabled: action == "disable"}).where(
+                PortalUser.id == user_id
+            )
+        ended = await end_user_sessions(user_id) if action != "enable" else 0
+        await audit.record(
+            f"user_{action}" if action != "sign_out" else "sessions_ended",
+            "success",
+            actor=admin,
+            record_type="user",
+            record_id=user_id,
+            sessions_ended=ended,
+        )
+    return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -11,10 +11,12 @@ from litestar.response import Redirect, Template
 
 from portal.closure import service
 from portal.families.access import FamilyAccess
-from portal.families.tables import Family
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form, new_form_key
 from portal.web.handlers import see_other, user_of
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 
 
 def version_of(form: Form) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -11,9 +11,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.consent import service
+from portal.families import service as families
 from portal.families.access import FamilyAccess
 from portal.families.service import people_of
-from portal.families.tables import Family
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.web.handlers import see_other, user_of
 
@@ -127,7 +130,7 @@ async def withdraw(
     await service.withdraw_consent(user, family, consent_id, withdrawn_on, reason)
     if consent["purpose"] == "record":
         # The record is now restricted: the user may no longer be able to open it.
-        refreshed = await Family.objects().get(Family.id == family.id)
+        refreshed = await families.family_by_id(family.id)
         if refreshed is not None and refreshed.lead_practitioner != user.id:
             return see_other("/families?closed=1")
     return see_other(f"/families/{family.id}#consent")

@@ -3,7 +3,7 @@ recording a referral made, and recording a step-down into early help."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -14,9 +14,12 @@ from portal.access.service import relationship
 from portal.areas import SocialCareRoute
 from portal.consent.service import ConsentRequired
 from portal.escalation import service
+from portal.families import service as families
 from portal.families.access import FamilyAccess
 from portal.families.service import child_choices
-from portal.families.tables import Family
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.plugins import call_for_area
 from portal.web.handlers import see_other, user_of
@@ -139,7 +142,7 @@ async def record_referral(
     except ConsentRequired as error:  # only when no reason was given for going without
         form.error("not_sought_reason", error.message)
         return Template("escalation/escalate.html", context=context, status_code=422)
-    refreshed = await Family.objects().get(Family.id == family.id)
+    refreshed = await families.family_by_id(family.id)
     if refreshed is None or await relationship(user, refreshed) is None:
         return see_other("/families?referred=1")  # a restricted record: managers only now
     return see_other(f"/families/{family.id}#statutory-lead")

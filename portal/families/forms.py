@@ -11,6 +11,16 @@ from portal.families.service import ROLES, HouseholdDetails, PersonInput
 from portal.families.tables import Family, Person
 from portal.kernel.forms import Form
 
+RELATIONSHIPS = (
+    ("parent_of", "is a parent of"),
+    ("carer_of", "is a carer of"),
+    ("step_parent_of", "is a step-parent of"),
+    ("grandparent_of", "is a grandparent of"),
+    ("sibling_of", "is a sibling of"),
+    ("half_sibling_of", "is a half-sibling of"),
+    ("partner_of", "is the partner of"),
+    ("other", "is related in another way to"),
+)
 GENDERS = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("not_known", "Not known"))
 UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from piccolo.query import OrderByRaw
@@ -15,12 +15,13 @@ from portal.db import write_transaction
 from portal.families import matching
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
 from portal.kernel.clock import now_utc
-from portal.kernel.errors import NotFound, StaleVersion
+from portal.kernel.errors import NotFound, SearchLimitReached, StaleVersion
 from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser
 
 ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
 MAX_MATCHES = 20
+SEARCH_WINDOW = timedelta(minutes=10)  # PORTAL_SEARCH_LIMIT searches per user in this long
 MAX_CANDIDATES = 2000  # scored in full per search
 SCORED_COLUMNS = (
     Person.id,
@@ -417,3 +418,38 @@ async def with_children(
         ):
             children.setdefault(p["family"], []).append(f"{p['given_names']} {p['family_name']}")
     return [{**r, "children": children.get(family_id(r), [])} for r in rows]
+
+
+async def family_by_id(family_id: int | None) -> Family | None:
+    """The family with this id, or None (the caller decides whether the user may know)."""
+    if family_id is None:
+        return None
+    return await Family.objects().get(Family.id == family_id)
+
+
+async def restricted_among(family_ids: list[int]) -> set[int]:
+    """Which of these families are restricted records."""
+    if not family_ids:
+        return set()
+    rows = await Family.select(Family.id).where(
+        Family.id.is_in(family_ids) & (Family.restricted == True)  # noqa: E712
+    )
+    return {r["id"] for r in rows}
+
+
+async def check_search_rate(user: CurrentUser, limit: int, via: str = "search") -> None:
+    """At most ``limit`` searches per user in SEARCH_WINDOW (PORTAL_SEARCH_LIMIT):
+    over it, the refusal is audited and SearchLimitReached raised."""
+    recent = await audit.count_recent(user.id, "family_search", now_utc() - SEARCH_WINDOW)
+    if recent >= limit:
+        await audit.record("family_search", "refused", actor=user, reason="rate limit", via=via)
+        raise SearchLimitReached(
+            f"You have searched {limit} times in the last 10 minutes. "
+            "Wait a few minutes, then try again. If you need to search more often, "
+            "contact your portal administrator."
+        )
+
+
+def family_from_row(row: dict[str, Any]) -> Family:
+    """A Family object from a selected row (the access check reads its fields)."""
+    return Family(**row)

@@ -14,12 +14,11 @@ from litestar.response import Redirect, Template
 
 from portal.audit import service as audit
 from portal.families import service as families
-from portal.families.controllers import check_search_rate, read_search
-from portal.families.tables import Family
 from portal.info_requests import documents, service
 from portal.info_requests.redaction import RULES
 from portal.info_requests.service import require_manager
 from portal.kernel.forms import Form, whole_number
+from portal.record.find import check_search_rate, read_search
 from portal.web.handlers import areas_by_slug, locality_name, see_other, user_of
 
 BASE = "/information-requests"
@@ -77,7 +76,7 @@ async def family_number(request: Request[Any, Any, Any]) -> Template | Redirect:
     if number and whole_number(number) is None:
         form.error("family_id", "Family record number must be a number, like 1042")
     elif number:
-        family = await Family.objects().get(Family.id == whole_number(number))
+        family = await families.family_by_id(whole_number(number))
         if family is None or family.area not in service.managed_areas(user):
             form.error("family_id", "Enter the number of a family record in an area you manage")
     if not form.ok or family is None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from portal.areas import RecordItem, RecordSection, Redaction
 from portal.assessments import service as assessments
 from portal.assessments.sections import SECTIONS, readable
 from portal.families.service import ROLES
 from portal.families.tables import Family
-from portal.info_requests.contract import RecordItem, RecordSection, Redaction
 from portal.info_requests.records import by, other_member_contact, text
 from portal.info_requests.redaction import (
     OTHER_PERSON_REASON,

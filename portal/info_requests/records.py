@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.areas import RecordItem, RecordSection, Redaction
 from portal.audit.tables import AuditEvent
 from portal.closure import service as closure
 from portal.consent import service as consent
 from portal.escalation import service as escalation
 from portal.families.service import ROLES
 from portal.families.tables import Family, Person
-from portal.info_requests.contract import RecordItem, RecordSection, Redaction
 from portal.info_requests.redaction import (
     CONTACT_REASON,
     OTHER_PERSON_FIELDS,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from portal.areas import Redaction
 from portal.assessments.sections import BY_SLUG, VULNERABILITY_FACTORS
 from portal.families.tables import Person
-from portal.info_requests.contract import Redaction
 
 REDACTED = "[Redacted]"
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pluggy
 
+from portal.areas import RecordSection, Redaction
 from portal.audit import service as audit
 from portal.families import matching
 from portal.families import service as families
 from portal.families.tables import Family, Person
 from portal.info_requests import plan_records, records
-from portal.info_requests.contract import RecordSection, Redaction
 from portal.info_requests.redaction import RULES, Subject
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotAllowed, NotFound

@@ -32,3 +32,11 @@ class StaleVersion(Exception):
     def __init__(self, current: Any) -> None:
         super().__init__("stale version")
         self.current = current
+
+
+class SearchLimitReached(Exception):
+    """Too many searches in a short time: the page says to wait (a 429)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

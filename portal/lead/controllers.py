@@ -3,7 +3,7 @@ proposal, record a disagreement."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -11,10 +11,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.families.access import FamilyAccess, ReadOnlyAccess
-from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.lead import service
 from portal.web.handlers import see_other, user_of
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 
 DISPUTE_POLICY = (
     "Disagreements about who should lead go to the multi-agency dispute resolution and "

@@ -15,9 +15,8 @@ from litestar.response import Redirect, Template
 
 from portal.areas import AgendaOutcome
 from portal.audit import service as audit
-from portal.auth.tables import PortalUser
-from portal.families.service import with_children
-from portal.families.tables import Family
+from portal.auth import service as auth
+from portal.families.service import restricted_among, with_children
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form
@@ -67,16 +66,7 @@ async def cases(meeting_id: int) -> list[dict[str, Any]]:
     """The agenda with each family's children's names and whether it is restricted."""
     items = await with_children(await service.agenda(meeting_id), lambda r: r["family"])
     ids = [item["family"] for item in items]
-    restricted = (
-        {
-            r["id"]
-            for r in await Family.select(Family.id).where(
-                Family.id.is_in(ids) & (Family.restricted == True)  # noqa: E712
-            )
-        }
-        if ids
-        else set()
-    )
+    restricted = await restricted_among(ids)
     return [{**item, "restricted": item["family"] in restricted} for item in items]
 
 
@@ -254,13 +244,7 @@ async def add_attendee(
         name = form.text("name", "Enter the attendee's name", label="Name")
         organisation = form.text("organisation", max_length=200, label="Organisation")
     else:
-        person = (
-            await PortalUser.select(
-                PortalUser.id, PortalUser.display_name, PortalUser.organisation, PortalUser.roles
-            )
-            .where(PortalUser.id == (number(chosen) or 0))
-            .first()
-        )
+        person = await auth.user_summary(number(chosen) or 0)
         if person is None or not in_area(person["roles"], meeting["area"]):
             form.error("user", "Select who attended")
         else:
@@ -313,11 +297,7 @@ async def allocation_choices(area: str, outcome: AgendaOutcome) -> list[tuple[st
             (str(m["user"]), f"{m['name']} ({m['role']})" if m["role"] else m["name"])
             for m in members
         ]
-    rows = await (
-        PortalUser.select(PortalUser.id, PortalUser.display_name, PortalUser.roles)
-        .where(PortalUser.disabled == False)  # noqa: E712
-        .order_by(PortalUser.display_name)
-    )
+    rows = await auth.active_users()
     return [(str(r["id"]), r["display_name"]) for r in rows if in_area(r["roles"], area)]
 
 

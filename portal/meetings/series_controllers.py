@@ -15,7 +15,6 @@ from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.meetings import service
-from portal.meetings.tables import MeetingSeries
 from portal.plugins import enabled_areas
 from portal.taf.web import number
 from portal.web.handlers import see_other, user_of
@@ -28,7 +27,7 @@ async def series_for(
 ) -> tuple[CurrentUser, dict[str, Any]]:
     """The series if this user manages its area: another area's is a 404."""
     user = user_of(request)
-    series = await MeetingSeries.select().where(MeetingSeries.id == series_id).first()
+    series = await service.series_by_id(series_id)
     areas = {a.slug for a in enabled_areas(request.app.state.plugin_manager)}
     if series is None or series["area"] not in user.areas & areas:
         await audit.record(
@@ -92,7 +91,7 @@ async def save_series(
             location,
         )
     except StaleVersion:
-        current = await MeetingSeries.select().where(MeetingSeries.id == series_id).first()
+        current = await service.series_by_id(series_id)
         saved = schedule_form(current or series)
         days = dict(DAYS)
         rows = [

@@ -556,3 +556,11 @@ async def chairs_or_manages(user: CurrentUser, areas: frozenset[str]) -> bool:
         if row["team"] in await queues.teams_of(user.id, row["area"]):
             return True
     return False
+
+
+async def series_by_id(series_id: int) -> dict[str, Any] | None:
+    """One meeting series (any area: the caller checks who may see it)."""
+    row: dict[str, Any] | None = (
+        await MeetingSeries.select().where(MeetingSeries.id == series_id).first()
+    )
+    return row

@@ -1,6 +1,6 @@
 """The outbox. ``notify`` is called by other services inside their own write
 transaction, so a notification exists exactly when the change that caused it
-does. A worker (``portal notify-worker``, portal.notify.worker) sends the
+does. A worker (``portal notify-worker``, portal.worker) sends the
 emails later.
 
 Messages never carry a child's details: only what happened and a link.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.reports.contract import Measure, MeasureRow
+from portal.areas import Measure, MeasureRow
 
 WIDTH = 640
 ROW_HEIGHT = 46  # a label line above each bar

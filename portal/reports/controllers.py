@@ -15,12 +15,11 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from portal.areas import AreaDescription
+from portal.areas import AreaDescription, Measure, ReportQuery
 from portal.audit import service as audit
 from portal.kernel.forms import Form
 from portal.plugins import enabled_areas
 from portal.reports import chart
-from portal.reports.contract import Measure, ReportQuery
 from portal.reports.csv import csv_of
 from portal.reports.service import default_period, readable_areas, report
 from portal.web.handlers import user_of

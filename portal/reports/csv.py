@@ -14,9 +14,8 @@ import io
 import re
 from collections.abc import Sequence
 
-from portal.areas import AreaDescription
+from portal.areas import AreaDescription, Measure, ReportQuery
 from portal.reports.chart import number_text, percent, value_text
-from portal.reports.contract import Measure, ReportQuery
 
 HEADER = ("Area", "Locality", "From", "To", "Measure", "Row", "Value", "Of", "Percent", "Shown as")
 # a formula character first (after blanks), a tab or CR first, or after a separator

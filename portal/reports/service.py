@@ -13,12 +13,11 @@ from typing import Any
 
 import pluggy
 
-from portal.areas import AreaDescription
+from portal.areas import AreaDescription, Measure, MeasureRow, ReportQuery
 from portal.assessments.tables import Assessment
 from portal.closure.service import REASONS
 from portal.kernel.users import CurrentUser
 from portal.plugins import call_for_area
-from portal.reports.contract import Measure, MeasureRow, ReportQuery
 from portal.reports.sql import day_bounds, rows, uk_day
 
 ANALYST = "partnership.analyst"

@@ -4,7 +4,7 @@ meetings. The action plan's pages are in ``portal.taf.plan_controllers``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -13,12 +13,14 @@ from litestar.response import Redirect, Template
 
 from portal.families.access import FamilyAccess
 from portal.families.service import people_of
-from portal.families.tables import Family
 from portal.kernel.forms import Form, new_form_key
 from portal.taf import plan, service
 from portal.taf.plan_controllers import PLAN_HANDLERS
 from portal.taf.web import family_name, member_label, number
 from portal.web.handlers import see_other, user_of
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 
 MEMBER_TEMPLATES = {
     "practitioner": "taf/add_practitioner.html",

@@ -4,7 +4,7 @@ reviews, and the plain-English family plan to print."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
@@ -13,12 +13,14 @@ from litestar.response import Redirect, Template
 
 from portal.audit import service as audit
 from portal.families.access import FamilyAccess
-from portal.families.tables import Family
 from portal.kernel.errors import NotAllowed, StaleVersion
 from portal.kernel.forms import Form, new_form_key
 from portal.taf import plan, service
 from portal.taf.web import family_name, member_label, number
 from portal.web.handlers import see_other, user_of
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 
 
 @get("/families/{family_id:int}/taf/plan", name="taf_plan")

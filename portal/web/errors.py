@@ -19,7 +19,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portal.audit import service as audit
-from portal.kernel.errors import NotAllowed, NotFound
+from portal.kernel.errors import NotAllowed, NotFound, SearchLimitReached
 from portal.web.guards import signed_in_user
 
 log = logging.getLogger("portal.errors")
@@ -77,6 +77,10 @@ def permission_denied(
         reason=str(exc.detail),
     )
     return render_error(request, 403, message=str(exc.detail), background=task)
+
+
+def too_many_searches(request: Request[Any, Any, Any], exc: SearchLimitReached) -> Response[Any]:
+    return render_error(request, 429, message=exc.detail)
 
 
 def not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
@@ -174,6 +178,7 @@ EXCEPTION_HANDLERS = {
     PermissionDeniedException: permission_denied,
     NotAllowed: permission_denied,
     NotFound: not_found,
+    SearchLimitReached: too_many_searches,
     HTTPException: http_exception,
     Exception: server_error,
 }

@@ -27,17 +27,17 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from portal.assessments.tables import Assessment
 from portal.audit.tables import AuditEvent
+from portal.caseload.reminders import queue_due_reminders
 from portal.families.tables import Family, Person
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import ConfigError
 from portal.notify import outbox
-from portal.notify.reminders import queue_due_reminders
 from portal.notify.service import Note, notify, notify_many
 from portal.notify.tables import Notification, OutboxEmail
-from portal.notify.worker import MailSettings, RunReport, run_once
 from portal.settings import Settings
 from portal.taf.tables import TafMeeting
 from portal.workdays.service import add_working_days, england_bank_holidays
+from portal.worker import MailSettings, RunReport, run_once
 from tests.conftest import TEST_CLIENT_BASE
 from tests.support.page_rules import check_page
 from tests.support.portal import Portal, as_user, create_family, post, user_id

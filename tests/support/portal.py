@@ -16,9 +16,9 @@ from litestar.testing import TestClient
 
 from portal.audit import service as audit
 from portal.auth import service as auth
+from portal.auth.middleware import SESSION_COOKIE, cookie_name
 from portal.auth.tables import PortalUser
 from portal.settings import Settings
-from portal.web.session_middleware import SESSION_COOKIE, cookie_name
 from tests.conftest import TEST_CLIENT_BASE
 from tests.support.families import new_family_form
 from tests.support.processes import ROOT

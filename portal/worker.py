@@ -22,9 +22,9 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, parseaddr
 from zoneinfo import ZoneInfo
 
+from portal.caseload.reminders import queue_due_reminders
 from portal.kernel.clock import now_utc
 from portal.notify import outbox
-from portal.notify.reminders import queue_due_reminders
 from portal.settings import Settings
 
 log = logging.getLogger("portal.notify")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -10,10 +10,12 @@ from portal.areas import FamilyCard
 from portal.assessments.cards import card as assessment_card
 from portal.closure.cards import card as closure_card
 from portal.escalation.cards import card as escalation_card
-from portal.families.tables import Family
 from portal.kernel.users import CurrentUser
 from portal.plugins import call_for_area
 from portal.taf.cards import card as taf_card
+
+if TYPE_CHECKING:
+    from portal.families.tables import Family
 
 CARDS = (escalation_card, assessment_card, taf_card, closure_card)
 
