@@ -180,7 +180,13 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
     from portal.auth.service import upsert_user
     from portal.db import bind_tables, engine_from_url
     from portal.demo import demo_users, load_demo_families
-    from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
+    from portal.plugins import (
+        area_tables,
+        build_demo_manager,
+        build_plugin_manager,
+        call_per_area,
+        enabled_areas,
+    )
     from portal.tables import CORE_TABLES
 
     manager = build_plugin_manager(settings.areas)
@@ -196,7 +202,8 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
     )
     print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
     users = await demo_users(issuer)
-    for slug, loading in call_per_area(manager, "portal_demo_data", users=users):
+    demo_manager = build_demo_manager(settings.areas)
+    for slug, loading in call_per_area(demo_manager, "portal_demo_data", users=users):
         made = await loading if loading is not None else 0
         print(f"Loaded {made} {slug} demo record(s).")
     return 0

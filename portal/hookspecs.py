@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Mapping
+    from collections.abc import Awaitable
 
     from litestar.types import ControllerRouterHandler
 
@@ -42,57 +42,44 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 @hookspec
 def portal_describe_area() -> AreaDescription:
     """Describe the plugin's area: name, slug, localities, advice line and social-care front door."""
-    raise NotImplementedError
 
 
 @hookspec
 def portal_route_handlers() -> Sequence[ControllerRouterHandler]:
     """Return the area's route handlers (controllers or routers), mounted under /<slug>/."""
-    raise NotImplementedError
 
 
 @hookspec
 def portal_navigation_items(user: CurrentUser) -> Sequence[NavigationItem]:
     """Return service-navigation items to show this signed-in user (empty for none)."""
-    raise NotImplementedError
 
 
 @hookspec
 def portal_template_directories() -> Sequence[Path]:
     """Return folders of templates, searched before the core's (namespace them: derby/...)."""
-    raise NotImplementedError
 
 
-@hookspec
+@hookspec(firstresult=True)
 def portal_family_arrived(arrival: FamilyArrival) -> None:
     """Tell the receiving area a family has moved in (called on that area's plugin only)."""
 
 
-@hookspec
+@hookspec(firstresult=True)
 def portal_social_care_route(area: str) -> SocialCareRoute | None:
     """Return where to refer significant harm to Children's Social Care (family's area plugin only)."""
-    raise NotImplementedError
 
 
 @hookspec
 def portal_database_app() -> str:
     """Return the dotted path of the area's Piccolo app module (its tables and migrations)."""
-    raise NotImplementedError
 
 
-@hookspec
-def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
-    """Return a coroutine loading the area's demo records (users by email local part); it returns how many."""
-    raise NotImplementedError
-
-
-@hookspec
+@hookspec(firstresult=True)
 def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
     """Return the decisions a meeting of this series can record for a case (family's area plugin only)."""
-    raise NotImplementedError
 
 
-@hookspec
+@hookspec(firstresult=True)
 def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
     """React to a case decided at a meeting, inside the decision's transaction (area plugin only)."""
 
@@ -100,22 +87,18 @@ def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
 @hookspec
 def portal_area_teams() -> Sequence[AreaTeam]:
     """Return the area's teams (SPA inboxes, MATs, Early Help Teams) that area managers staff."""
-    raise NotImplementedError
 
 
-@hookspec
+@hookspec(firstresult=True)
 def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
     """Return a coroutine giving the area's card for a family's record page (family's area only)."""
-    raise NotImplementedError
 
 
-@hookspec
+@hookspec(firstresult=True)
 def portal_report_measures(query: ReportQuery) -> Awaitable[Sequence[Measure]]:
     """Return a coroutine giving the area's own report figures for the query (that area only)."""
-    raise NotImplementedError
 
 
-@hookspec
+@hookspec(firstresult=True)
 def portal_person_records(person_id: int, family_id: int) -> Awaitable[Sequence[RecordSection]]:
     """Return a coroutine giving the area's records about a person, for an information request."""
-    raise NotImplementedError

@@ -11,8 +11,9 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
+from pluggy import HookCaller
 
-from portal import hookspecs
+from portal import demo_hookspecs, hookspecs
 from portal.areas import AreaDescription
 from portal.kernel.errors import ConfigError
 
@@ -35,7 +36,7 @@ def build_plugin_manager(
             f"PORTAL_AREAS names {', '.join(unknown)}, which is not installed "
             f"(installed areas: {available})"
         )
-    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+    manager = AreaPluginManager(enabled)
     manager.add_hookspecs(hookspecs)
     for slug in enabled:
         manager.register(installed[slug], name=slug)
@@ -52,20 +53,50 @@ def _check_descriptions(manager: pluggy.PluginManager) -> None:
             raise ConfigError(f"area plugin {name!r} must describe itself with slug {name!r}")
 
 
+class AreaPluginManager(pluggy.PluginManager):
+    """A plugin manager that knows which of its plugins are areas (in
+    PORTAL_AREAS order); any other plugin, such as a tracing hook wrapper,
+    sees every call."""
+
+    def __init__(self, areas: tuple[str, ...]) -> None:
+        super().__init__(hookspecs.PROJECT_NAME)
+        self.areas = areas
+
+
+def area_hook(manager: pluggy.PluginManager, slug: str, hook_name: str) -> HookCaller:
+    """One hook as it reaches one area's plugin only: pluggy's own subset
+    caller, so hook wrappers and tracing apply as to any other call."""
+    names = [name for name, _ in manager.list_name_plugin()]
+    areas = manager.areas if isinstance(manager, AreaPluginManager) else names
+    others = [manager.get_plugin(name) for name in areas if name != slug and name in names]
+    return manager.subset_hook_caller(hook_name, remove_plugins=others)
+
+
+def _one_answer(caller: HookCaller, result: Any) -> Any:
+    """A firstresult hook's answer is the value; any other's a list of one (or none)."""
+    if caller.spec is not None and caller.spec.opts.get("firstresult"):
+        return result
+    return result[0] if result else None
+
+
 def call_per_area(
     manager: pluggy.PluginManager, hook_name: str, **kwargs: Any
 ) -> list[tuple[str, Any]]:
-    """Call one hook on each enabled area separately: [(slug, result), ...]."""
-    implementations = getattr(manager.hook, hook_name).get_hookimpls()
-    return [(impl.plugin_name, impl.function(**kwargs)) for impl in reversed(implementations)]
+    """Call one hook on each enabled area separately: [(slug, answer), ...] in
+    PORTAL_AREAS order, for areas that implement it."""
+    answers = []
+    names = [name for name, _ in manager.list_name_plugin()]
+    for slug in manager.areas if isinstance(manager, AreaPluginManager) else names:
+        caller = area_hook(manager, slug, hook_name)
+        if caller.get_hookimpls():
+            answers.append((slug, _one_answer(caller, caller(**kwargs))))
+    return answers
 
 
 def call_for_area(manager: pluggy.PluginManager, slug: str, hook_name: str, **kwargs: Any) -> Any:
     """Call one hook on one area's plugin only (None if it doesn't implement it)."""
-    for impl in getattr(manager.hook, hook_name).get_hookimpls():
-        if impl.plugin_name == slug:
-            return impl.function(**kwargs)
-    return None
+    caller = area_hook(manager, slug, hook_name)
+    return _one_answer(caller, caller(**kwargs))
 
 
 def enabled_areas(manager: pluggy.PluginManager) -> list[AreaDescription]:
@@ -92,3 +123,19 @@ def installed_database_apps() -> list[str]:
     whether or not the area is enabled, so enabling it later needs no migration."""
     installed = installed_area_plugins()
     return database_apps(build_plugin_manager(tuple(installed), installed))
+
+
+def build_demo_manager(
+    enabled: tuple[str, ...], installed: Mapping[str, object] | None = None
+) -> pluggy.PluginManager:
+    """The enabled areas' demo modules (entry-point group ``portal_demo``), for
+    `portal demo-data` only: demo records are no part of the production contract."""
+    if installed is None:
+        group = demo_hookspecs.DEMO_ENTRY_POINT_GROUP
+        installed = {ep.name: ep.load() for ep in entry_points(group=group)}
+    manager = AreaPluginManager(tuple(slug for slug in enabled if slug in installed))
+    manager.add_hookspecs(demo_hookspecs)
+    for slug in manager.areas:
+        manager.register(installed[slug], name=slug)
+    manager.check_pending()
+    return manager

@@ -31,6 +31,8 @@ WORKING_DAYS_TO_COMPLETE = 10
 
 
 class AlreadyInProgress(Exception):
+    """The family already has an assessment in progress (its id says which)."""
+
     def __init__(self, assessment_id: int) -> None:
         super().__init__("An assessment is already in progress for this family")
         self.assessment_id = assessment_id
@@ -100,6 +102,7 @@ async def start(
 
 
 async def in_progress_for(family_id: int) -> int | None:
+    """The id of the family's assessment in progress, or None."""
     rows = await Assessment.select(Assessment.id).where(
         (Assessment.family == family_id) & (Assessment.status == "in_progress")
     )
@@ -117,6 +120,7 @@ async def assessment_in(family: Family, assessment_id: int) -> dict[str, Any]:
 
 
 async def assessments_of(family_id: int) -> list[dict[str, Any]]:
+    """Every assessment of a family, newest first, with the child's and starter's names."""
     return (
         await Assessment.select(
             *Assessment.all_columns(exclude=[Assessment.idempotency_key]),
@@ -139,6 +143,7 @@ async def sections_of(assessment_id: int) -> list[dict[str, Any]]:
 
 
 async def section_of(assessment_id: int, slug: str) -> dict[str, Any]:
+    """One section of an assessment by its slug (a 404 if there is none)."""
     if slug not in BY_SLUG:
         raise NotFound()
     rows = await AssessmentSection.select(
@@ -283,6 +288,7 @@ async def save_section(
 
 
 async def incomplete_sections(assessment_id: int) -> list[Incomplete]:
+    """What still stops the assessment being completed, section by section."""
     problems = []
     for row in await sections_of(assessment_id):
         definition = BY_SLUG[row["section"]]
@@ -423,6 +429,7 @@ async def start_changes(
 
 
 async def versions_of(assessment_id: int) -> list[dict[str, Any]]:
+    """The completed versions of an assessment, oldest first."""
     return (
         await AssessmentVersion.select(
             AssessmentVersion.id,

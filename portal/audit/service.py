@@ -54,6 +54,7 @@ async def record(
     page: str = "",
     **detail: Any,
 ) -> None:
+    """Append one event to the audit trail, in the caller's transaction if there is one."""
     label = actor_label or (actor.display_name if actor else "")
     values: dict[str, Any] = {
         "at": now_utc(),

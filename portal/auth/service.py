@@ -75,6 +75,7 @@ async def upsert_user(
 
 
 def current_user_from(user: PortalUser) -> CurrentUser:
+    """The CurrentUser for a stored user row."""
     return CurrentUser(
         id=user.id,
         display_name=user.display_name,

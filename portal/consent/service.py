@@ -68,6 +68,8 @@ class SafeguardingOverride:
 
 
 async def record_consent(user: CurrentUser, family: Family, new: NewConsent, form_key: str) -> int:
+    """Record a consent decision (once per form), audited; returns its id."""
+
     async def create() -> int:
         async with write_transaction(Family._meta.db):
             row = ConsentRecord(
@@ -187,10 +189,12 @@ async def consent_history(family_id: int) -> list[dict[str, Any]]:
 
 
 def in_force(consent: dict[str, Any]) -> bool:
+    """Whether a consent was given and has not been withdrawn."""
     return consent["decision"] == "given" and consent["withdrawal"] is None
 
 
 def covers_agency(consent: dict[str, Any], agency: str) -> bool:
+    """Whether a consent names this agency among those information may go to."""
     named = [a.strip().casefold() for a in consent["agencies"].replace("\n", ",").split(",")]
     return agency.strip().casefold() in named
 

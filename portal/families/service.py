@@ -392,6 +392,7 @@ async def families_for(user: CurrentUser, limit: int = 50) -> list[dict[str, Any
 
 
 async def children_of(family_id: int) -> list[Person]:
+    """The family's children, in the order they were recorded."""
     return list(
         await Person.objects()
         .where((Person.family == family_id) & (Person.role == "child"))

@@ -21,6 +21,8 @@ from portal.auth.tables import PortalUser
 
 
 class Family(Table, tablename="family"):
+    """A family (household) whose children early help is for: one record per household."""
+
     id = Serial(primary_key=True)
     area = Varchar(length=50, index=True)  # area slug: "derby", "derbyshire"
     locality = Varchar(length=50)  # locality slug within the area
@@ -45,6 +47,8 @@ class Family(Table, tablename="family"):
 
 
 class Person(Table, tablename="person"):
+    """A person in a family's household: a child, a parent or carer, or another adult."""
+
     id = Serial(primary_key=True)
     family = ForeignKey(references=Family, null=False, index=True)
     given_names = Varchar(length=200)

@@ -9,4 +9,5 @@ UK = ZoneInfo("Europe/London")
 
 
 def now_utc() -> datetime:
+    """Now, timezone-aware, in UTC (as every timestamp is stored)."""
     return datetime.now(UTC)

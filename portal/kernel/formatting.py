@@ -41,6 +41,11 @@ def format_when(value: datetime | str | None) -> str:
     return f"{format_day(value.astimezone(UK).date())} at {format_clock(value)}"
 
 
+def format_slot(value: datetime) -> str:
+    """Tuesday 3 March 2026 at 10:00am: a meeting or appointment, in UK time."""
+    return f"{format_weekday(value)} at {format_clock(value)}"
+
+
 def in_words(value: Any) -> str:
     """A stored value in words: dates GOV.UK style, yes/no, blanks as 'Not recorded'."""
     if value is None or value == "":

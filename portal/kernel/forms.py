@@ -52,6 +52,8 @@ class SubmittedForm(Protocol):
 
 
 class Form:
+    """What a user typed into a form, and one plain-English error per field."""
+
     def __init__(self, values: Mapping[str, Any] | None = None) -> None:
         self.values: dict[str, Any] = dict(values or {})
         self.errors: dict[str, str] = {}

@@ -233,6 +233,7 @@ async def record_disagreement(user: CurrentUser, family: Family, detail: str, fo
 
 
 async def lead_of(family: Family) -> dict[str, Any] | None:
+    """The family's lead practitioner (name, organisation, email), or None."""
     if family.lead_practitioner is None:
         return None
     return (
@@ -258,6 +259,7 @@ async def leads_of(family_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 
 async def history(family_id: int) -> dict[str, list[dict[str, Any]]]:
+    """A family's lead practitioners over time, and the transfers between them."""
     spells = await (
         LeadSpell.select(
             *LeadSpell.all_columns(), LeadSpell.practitioner.display_name.as_alias("name")

@@ -20,6 +20,7 @@ from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import StaleVersion
+from portal.kernel.formatting import format_slot
 from portal.kernel.records import versioned_update
 from portal.kernel.users import CurrentUser
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
@@ -74,6 +75,7 @@ async def ensure_series(
 
 
 async def series_by_key(key: str) -> dict[str, Any] | None:
+    """The meeting series with this key ("derby:vcm:north"), or None."""
     rows = await MeetingSeries.select().where(MeetingSeries.key == key)
     return rows[0] if rows else None
 
@@ -282,6 +284,7 @@ async def cases_per_meeting(meeting_ids: list[int]) -> dict[int, tuple[int, int]
 
 
 async def meetings_of_series(series_id: int, *, since: datetime) -> list[dict[str, Any]]:
+    """The meetings of a series from ``since`` on, earliest first."""
     return await (
         Meeting.select()
         .where((Meeting.series == series_id) & (Meeting.starts_at >= since))
@@ -521,9 +524,8 @@ async def close_meeting(
 
 
 def when_label(at: datetime) -> str:
-    """A meeting's start in UK time: "Tuesday 3 March 2026 at 10:00"."""
-    local = at.astimezone(UK)
-    return f"{WEEKDAYS[local.weekday()]} {local.day} {local:%B %Y} at {local:%H:%M}"
+    """A meeting's start in UK time: "Tuesday 3 March 2026 at 10:00am"."""
+    return format_slot(at)
 
 
 def may_open(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> bool:

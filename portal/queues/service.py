@@ -86,6 +86,7 @@ async def close_for_record(kind: str, record_id: int, *, actor: CurrentUser | No
 
 
 async def teams_of(user_id: int, area: str) -> set[str]:
+    """The teams of an area this user works in (not removed)."""
     rows = await TeamMember.select(TeamMember.team).where(
         (TeamMember.user == user_id) & (TeamMember.area == area) & TeamMember.removed_at.is_null()
     )

@@ -14,6 +14,7 @@ from portal.web.guards import signed_in_user
 
 
 def user_of(request: Request[Any, Any, Any]) -> CurrentUser:
+    """The signed-in user of a request behind the sign-in guard."""
     user = signed_in_user(request)
     assert user is not None  # the app-wide guard has run
     return user

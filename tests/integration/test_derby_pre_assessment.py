@@ -17,7 +17,7 @@ from portal.assessments.tables import AssessmentSection
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.meetings.tables import MeetingSeries
-from portal.plugins import call_for_area
+from portal.plugins import build_demo_manager, call_for_area
 from portal.queues import service as queues
 from portal.queues.tables import QueueEntry, TeamMember
 from tests.integration.test_assessments import child_of, give_consent
@@ -236,9 +236,8 @@ def test_demo_data_posts_staff_makes_series_and_submissions(derby: Portal) -> No
     users = {
         u.email.split("@")[0]: current_user_from(u) for u in derby.run(PortalUser.objects().run)
     }
-    loading = call_for_area(
-        derby.app.state.plugin_manager, "derby", "portal_demo_data", users=users
-    )
+    demo = build_demo_manager(("derby",))
+    loading = call_for_area(demo, "derby", "portal_demo_data", users=users)
     made = derby.run(lambda: loading)
     assert made == 2
     keys = {r["key"] for r in derby.run(MeetingSeries.select(MeetingSeries.key).run)}
@@ -247,6 +246,6 @@ def test_demo_data_posts_staff_makes_series_and_submissions(derby: Portal) -> No
     assert [(m["name"], m["role"]) for m in members] == [("Priya Chandran", "Youth worker")]
     statuses = sorted(r["status"] for r in derby.run(DerbyVcmSubmission.select().run))
     assert statuses == ["on_agenda", "returned"]
-    again = call_for_area(derby.app.state.plugin_manager, "derby", "portal_demo_data", users=users)
+    again = call_for_area(demo, "derby", "portal_demo_data", users=users)
     assert derby.run(lambda: again) == 0  # a second run adds nothing
     assert derby.run(TeamMember.count().where(TeamMember.removed_at.is_null()).run) == 3

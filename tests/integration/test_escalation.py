@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 from portal.audit.tables import AuditEvent
@@ -21,6 +20,7 @@ from portal.sharing.tables import SharingDecision
 from portal.taf.tables import TafMember
 from tests.integration.conftest import clean_tables
 from tests.support import testshire
+from tests.support.fake_area import fake_area
 from tests.support.families import date_fields, person_form
 from tests.support.page_rules import check_page
 from tests.support.portal import Portal, as_user, create_family, post, user_id
@@ -313,7 +313,7 @@ def test_the_route_is_asked_of_the_familys_area_only(
 def test_an_area_without_a_route_shows_the_fallback(portal_factory: Any) -> None:
     from portal_derby import plugin as derby
 
-    without_route = SimpleNamespace(
+    without_route = fake_area(
         portal_describe_area=derby.portal_describe_area,
         portal_template_directories=derby.portal_template_directories,
     )

@@ -4,14 +4,10 @@ rule raises. Only ``portal.plugin_api`` is used from the core."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from portal.plugin_api import consent
 from portal_derby.area import DERBY
 
 AREA = "derby"
-UK = ZoneInfo("Europe/London")
 SUBMISSION = "derby_vcm_submission"  # queue / agenda kind of a submission
 ALLOCATION = "derby_allocation"  # the allocated MAT member's entry
 SUPPORT_REQUEST = "derby_support_request"  # a pre-assessment's low-level request to the MAT
@@ -59,13 +55,3 @@ def inbox_name(inbox: str) -> str:
     if inbox == LIGHTHOUSE:
         return "The Lighthouse"
     return f"the SPA clerk for {locality_name(inbox.removeprefix('spa:'))}"
-
-
-def uk_day(at: datetime) -> str:
-    """'Tuesday 3 March 2026' in UK time."""
-    local = at.astimezone(UK)
-    return f"{local:%A} {local.day} {local:%B %Y}"
-
-
-def uk_time(at: datetime) -> str:
-    return at.astimezone(UK).strftime("%H:%M")

@@ -4,11 +4,11 @@ that have a completed assessment. Everything here is fiction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from portal.plugin_api import CurrentUser, Family, assessments, families, now_utc, queues
+from portal.plugin_api import CurrentUser, Family, assessments, families, hookimpl, now_utc, queues
 from portal_derby import common, submissions, vcm
 from portal_derby.tables import DerbyVcmSubmission
 
@@ -127,3 +127,9 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
                 "Please add the school's attendance figures to the assessment",
             )
     return made
+
+
+@hookimpl
+def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
+    """The area's demo records (entry-point group ``portal_demo``)."""
+    return load(users)

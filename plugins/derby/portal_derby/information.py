@@ -7,30 +7,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Any
 
-from portal.plugin_api import RecordItem, RecordSection
-from portal_derby.common import CONCLUSIONS, UK, inbox_name, locality_name
+from portal.plugin_api import RecordItem, RecordSection, in_words
+from portal_derby.common import CONCLUSIONS, inbox_name, locality_name
 from portal_derby.tables import (
     DerbyConsultation,
     DerbyPreAssessment,
     DerbyPreAssessmentReview,
     DerbyVcmSubmission,
 )
-
-
-def words(value: Any) -> str:
-    if value is None or value == "":
-        return "Not recorded"
-    if isinstance(value, datetime):
-        local = value.astimezone(UK)
-        return f"{local.day} {local:%B %Y} at {local:%H:%M}"
-    if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 async def pre_assessments(family_id: int) -> RecordSection:
@@ -53,16 +38,16 @@ async def pre_assessments(family_id: int) -> RecordSection:
             ("The child's views", row["child_views"]),
             ("Parents' views", row["parent_views"]),
             ("Single-agency action plan", row["action_plan"]),
-            ("Review on", words(row["review_on"])),
+            ("Review on", in_words(row["review_on"])),
             ("Conclusion", CONCLUSIONS.get(row["conclusion"], row["conclusion"])),
         ]
         if row["support_requested_at"]:
             fields += [
                 ("Support asked of the MAT", row["support_request"]),
                 ("Consent to the request given by", row["support_consent_by"]),
-                ("Asked on", words(row["support_requested_at"])),
+                ("Asked on", in_words(row["support_requested_at"])),
                 ("MAT's answer", row["support_outcome"] or "Waiting"),
-                ("MAT's response", words(row["support_response"])),
+                ("MAT's response", in_words(row["support_response"])),
             ]
         reviews = await (
             DerbyPreAssessmentReview.select(
@@ -77,11 +62,11 @@ async def pre_assessments(family_id: int) -> RecordSection:
             changed = ", ".join(c.get("label", "") for c in json.loads(review["changes"] or "[]"))
             fields.append(
                 (
-                    f"Reviewed {words(review['reviewed_at'])} by {review['by_name']}",
+                    f"Reviewed {in_words(review['reviewed_at'])} by {review['by_name']}",
                     changed or "No changes",
                 )
             )
-        recorded = f"Recorded by {row['by_name'] or 'someone'} on {words(row['created_at'])}"
+        recorded = f"Recorded by {row['by_name'] or 'someone'} on {in_words(row['created_at'])}"
         items.append(
             RecordItem(
                 f"Pre-assessment {row['id']}",
@@ -103,14 +88,17 @@ async def consultations(family_id: int) -> RecordSection:
     )
     items = [
         RecordItem(
-            f"Consultation on {words(row['consulted_on'])}",
+            f"Consultation on {in_words(row['consulted_on'])}",
             (
-                ("Spoke to", words(row["spoke_to"])),
-                ("Question", words(row["question"])),
-                ("Advice", words(row["advice"])),
-                ("Advised to refer to the Initial Response Team", words(row["significant_harm"])),
+                ("Spoke to", in_words(row["spoke_to"])),
+                ("Question", in_words(row["question"])),
+                ("Advice", in_words(row["advice"])),
+                (
+                    "Advised to refer to the Initial Response Team",
+                    in_words(row["significant_harm"]),
+                ),
             ),
-            f"Recorded by {row['by_name'] or 'someone'} on {words(row['recorded_at'])}",
+            f"Recorded by {row['by_name'] or 'someone'} on {in_words(row['recorded_at'])}",
         )
         for row in rows
     ]
@@ -133,19 +121,21 @@ async def vcm_submissions(family_id: int) -> RecordSection:
             ("Locality", locality_name(row["locality"])),
             ("Sent to", inbox_name(row["inbox"])),
             ("Assessment submitted", f"Assessment {row['assessment_id']}"),
-            ("Help asked for", words(row["request"])),
-            ("Consent given by", words(row["consent_given_by_name"])),
-            ("Consent given on", words(row["consent_given_on"])),
+            ("Help asked for", in_words(row["request"])),
+            ("Consent given by", in_words(row["consent_given_by_name"])),
+            ("Consent given on", in_words(row["consent_given_on"])),
             ("Status", row["status"].replace("_", " ").capitalize()),
         ]
         if row["returned_reason"]:
             fields.append(("Returned because", row["returned_reason"]))
         if row["meeting_title"]:
-            fields.append(("Meeting", f"{row['meeting_title']}, {words(row['meeting_starts_at'])}"))
+            fields.append(
+                ("Meeting", f"{row['meeting_title']}, {in_words(row['meeting_starts_at'])}")
+            )
         if row["outcome_label"]:
             fields += [
                 ("Decision", row["outcome_label"]),
-                ("Decision notes", words(row["decision"])),
+                ("Decision notes", in_words(row["decision"])),
             ]
         if row["allocated_name"]:
             fields.append(("Allocated to", row["allocated_name"]))
@@ -153,7 +143,7 @@ async def vcm_submissions(family_id: int) -> RecordSection:
             RecordItem(
                 f"Request to the Vulnerable Children's Meeting {row['id']}",
                 tuple(fields),
-                f"Sent by {row['by_name'] or 'someone'} on {words(row['submitted_at'])}",
+                f"Sent by {row['by_name'] or 'someone'} on {in_words(row['submitted_at'])}",
             )
         )
     return RecordSection("Derby Vulnerable Children's Meeting requests", tuple(items))

@@ -2,7 +2,7 @@
 and requests to the weekly locality Vulnerable Children's Meeting (VCM)
 through the SPA clerks and The Lighthouse, allocated to Multi-Agency Teams."""
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from portal.plugin_api import (
     SocialCareRoute,
     hookimpl,
 )
-from portal_derby import card, controllers, demo, information, reports, teams, vcm
+from portal_derby import card, controllers, information, reports, teams, vcm
 from portal_derby.area import DERBY, SOCIAL_CARE_ROUTE
 
 DERBY_ROLES = controllers.DERBY_ROLES
@@ -76,11 +76,6 @@ def portal_agenda_outcomes(series_key: str) -> Sequence[AgendaOutcome]:
 @hookimpl
 def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
     return vcm.on_decided(decision)
-
-
-@hookimpl
-def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
-    return demo.load(users)
 
 
 @hookimpl

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from portal.plugin_api import Measure, MeasureRow, ReportQuery
-from portal_derby.common import LOCALITIES, UK
+from portal.plugin_api import UK, Measure, MeasureRow, ReportQuery
+from portal_derby.common import LOCALITIES
 from portal_derby.tables import DerbyVcmSubmission
 
 S = DerbyVcmSubmission

@@ -17,6 +17,7 @@ from portal.plugin_api import (
     assessments,
     audit,
     consent,
+    format_weekday,
     meetings,
     notify,
     now_utc,
@@ -32,7 +33,6 @@ from portal_derby.common import (
     DerbyError,
     inbox_for,
     inbox_name,
-    uk_day,
 )
 from portal_derby.tables import DerbyVcmSubmission
 from portal_derby.vcm import SLOTS_OFFERED, ensure_vcm_series
@@ -221,7 +221,7 @@ def where_it_is(row: dict[str, Any]) -> str:
     if status == "returned":
         return f"Returned: {row['returned_reason']}"
     if status == "on_agenda" and row["meeting_starts_at"] is not None:
-        return f"On the agenda for {uk_day(row['meeting_starts_at'])}"
+        return f"On the agenda for {format_weekday(row['meeting_starts_at'])}"
     if status == "decided":
         return f"Decided: {row['outcome_label']}"
     return status

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.plugin_api import meetings
+from portal.plugin_api import format_slot
 from portal_derbyshire.area import DISTRICTS
 
 AREA = "derbyshire"
@@ -85,5 +85,5 @@ def eht_team(district: str) -> str:
 
 
 def uk_time(moment: datetime) -> str:
-    local = moment.astimezone(meetings.UK)
-    return local.strftime("%A %-d %B %Y at %H:%M")
+    """ "Tuesday 3 March 2026 at 2:05pm": a meeting slot, in the core's style."""
+    return format_slot(moment)

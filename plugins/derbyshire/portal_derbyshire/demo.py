@@ -4,10 +4,10 @@ different states (one Initial Contact close to its 24 hours, one overdue)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import timedelta
 
-from portal.plugin_api import CurrentUser, Family, families, now_utc, queues
+from portal.plugin_api import CurrentUser, Family, families, hookimpl, now_utc, queues
 from portal_derbyshire import common, requests, screening, triage, vcm
 from portal_derbyshire.tables import StartingPointRequest
 
@@ -93,3 +93,9 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
                 opened + timedelta(hours=5),
             )
     return made
+
+
+@hookimpl
+def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
+    """The area's demo records (entry-point group ``portal_demo``)."""
+    return load_demo(users)

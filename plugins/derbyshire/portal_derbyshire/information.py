@@ -6,10 +6,8 @@ All are the family's early help records, so each is included."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
 
-from portal.plugin_api import RecordItem, RecordSection
+from portal.plugin_api import RecordItem, RecordSection, in_words
 from portal_derbyshire.common import (
     CONSENT_BASES,
     DISTRICT_NAMES,
@@ -18,19 +16,8 @@ from portal_derbyshire.common import (
     STATUSES,
     TRIAGE,
     VCM_OUTCOMES,
-    uk_time,
 )
 from portal_derbyshire.tables import Consultation, StartingPointRequest
-
-
-def words(value: Any) -> str:
-    if value is None or value == "":
-        return "Not recorded"
-    if isinstance(value, datetime):
-        return uk_time(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
 
 
 async def starting_point_requests(family_id: int) -> RecordSection:
@@ -50,9 +37,9 @@ async def starting_point_requests(family_id: int) -> RecordSection:
         fields = [
             ("Asked for", REQUEST_TYPES.get(row["request_type"], row["request_type"])),
             ("District", DISTRICT_NAMES.get(row["district"], row["district"] or "Not recorded")),
-            ("Details", words(row["details"])),
+            ("Details", in_words(row["details"])),
             ("Consent", CONSENT_BASES.get(row["consent_basis"], row["consent_basis"])),
-            ("Consent detail", words(row["consent_detail"])),
+            ("Consent detail", in_words(row["consent_detail"])),
             ("Status", STATUSES.get(row["status"], (row["status"], ""))[0]),
         ]
         if row["assessment"]:
@@ -63,19 +50,19 @@ async def starting_point_requests(family_id: int) -> RecordSection:
                     "Starting Point's triage",
                     TRIAGE.get(row["triage_outcome"], row["triage_outcome"]),
                 ),
-                ("Triage detail", words(row["triage_detail"])),
-                ("Triaged", f"{words(row['triaged_at'])} by {words(row['triaged_name'])}"),
+                ("Triage detail", in_words(row["triage_detail"])),
+                ("Triaged", f"{in_words(row['triaged_at'])} by {in_words(row['triaged_name'])}"),
             ]
         if row["initial_contact_at"]:
-            fields.append(("Initial Contact created", words(row["initial_contact_at"])))
+            fields.append(("Initial Contact created", in_words(row["initial_contact_at"])))
         if row["screening_outcome"]:
             fields += [
                 (
                     "Screening decision",
                     SCREENING.get(row["screening_outcome"], row["screening_outcome"]),
                 ),
-                ("Reasons", words(row["screening_reasons"])),
-                ("Screened", f"{words(row['screened_at'])} by {words(row['screened_name'])}"),
+                ("Reasons", in_words(row["screening_reasons"])),
+                ("Screened", f"{in_words(row['screened_at'])} by {in_words(row['screened_name'])}"),
             ]
         if row["vcm_outcome"]:
             fields.append(
@@ -83,18 +70,18 @@ async def starting_point_requests(family_id: int) -> RecordSection:
             )
         if row["allocated_name"]:
             fields.append(
-                ("Allocated to", f"{row['allocated_name']} on {words(row['allocated_at'])}")
+                ("Allocated to", f"{row['allocated_name']} on {in_words(row['allocated_at'])}")
             )
         if row["referrer_told_at"]:
             fields.append(
-                ("Referrer told", f"{words(row['referrer_told_at'])}: {row['outcome_message']}")
+                ("Referrer told", f"{in_words(row['referrer_told_at'])}: {row['outcome_message']}")
             )
         items.append(
             RecordItem(
                 f"Request to Starting Point {row['id']}",
                 tuple(fields),
                 f"Sent by {row['referrer_name']}, {row['referrer_agency'] or 'agency not recorded'}, "
-                f"on {words(row['submitted_at'])}",
+                f"on {in_words(row['submitted_at'])}",
             )
         )
     return RecordSection("Derbyshire Starting Point requests and Initial Contacts", tuple(items))
@@ -110,14 +97,14 @@ async def consultations(family_id: int) -> RecordSection:
     )
     items = [
         RecordItem(
-            f"Consultation on {words(row['consulted_on'])}",
+            f"Consultation on {in_words(row['consulted_on'])}",
             (
-                ("Adviser", words(row["adviser_name"])),
-                ("Question", words(row["question"])),
-                ("Advice", words(row["advice"])),
-                ("Advised to refer for significant harm", words(row["significant_harm"])),
+                ("Adviser", in_words(row["adviser_name"])),
+                ("Question", in_words(row["question"])),
+                ("Advice", in_words(row["advice"])),
+                ("Advised to refer for significant harm", in_words(row["significant_harm"])),
             ),
-            f"Recorded by {row['by_name']} on {words(row['recorded_at'])}",
+            f"Recorded by {row['by_name']} on {in_words(row['recorded_at'])}",
         )
         for row in rows
     ]

@@ -3,7 +3,7 @@ Initial Contact, and allocation at the district Vulnerable Children's Meetings."
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +120,6 @@ def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
         decision.item_id,
         now_utc(),
     )
-
-
-@hookimpl
-def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
-    from portal_derbyshire.demo import load_demo
-
-    return load_demo(users)
 
 
 @hookimpl

@@ -7,14 +7,14 @@ from datetime import date, datetime
 from typing import Any
 
 from portal.plugin_api import (
-    meetings,
+    UK,
 )
 from portal_derbyshire.clock import within_standard
 from portal_derbyshire.tables import StartingPointRequest
 
 
 def _week_of(moment: datetime) -> tuple[int, int]:
-    iso = moment.astimezone(meetings.UK).isocalendar()
+    iso = moment.astimezone(UK).isocalendar()
     return iso.year, iso.week
 
 

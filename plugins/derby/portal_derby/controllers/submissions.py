@@ -14,6 +14,7 @@ from portal.plugin_api import (
     Form,
     StaleVersion,
     families,
+    format_weekday,
     new_form_key,
     see_other,
     user_of,
@@ -37,7 +38,7 @@ async def submit_context(family: Any, form: Form) -> dict[str, Any]:
             (
                 str(a["id"]),
                 f"{a['child_given_names']} {a['child_family_name']}, completed "
-                f"{common.uk_day(a['completed_at']) if a['completed_at'] else ''}",
+                f"{format_weekday(a['completed_at']) if a['completed_at'] else ''}",
             )
             for a in completed
         ],

@@ -12,6 +12,8 @@ from litestar.response import Template
 from portal.plugin_api import (
     FamilyAccess,
     family_for,
+    format_clock,
+    format_weekday,
     require_area_role,
 )
 from portal_derby import common, submissions
@@ -45,8 +47,8 @@ def helpers() -> dict[str, Any]:
     return {
         "area": DERBY,
         "where_it_is": submissions.where_it_is,
-        "uk_day": common.uk_day,
-        "uk_time": common.uk_time,
+        "uk_day": format_weekday,
+        "uk_time": format_clock,
         "locality_name": common.locality_name,
         "inbox_name": common.inbox_name,
         "status_tags": common.STATUS_TAGS,

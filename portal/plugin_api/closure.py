@@ -1,0 +1,7 @@
+"""Closing a family's early help episode.
+
+The names area plugins may use, and the core keeps stable."""
+
+from portal.closure.service import history
+
+__all__ = ["history"]

@@ -1,0 +1,25 @@
+"""Multi-agency meetings (the VCM, Starting Point's panels): series, slots and agendas.
+
+The names area plugins may use, and the core keeps stable."""
+
+from portal.meetings.service import (
+    WEEKDAYS,
+    ensure_series,
+    meeting_at,
+    meetings_of_series,
+    next_slots,
+    place_on_agenda,
+    placement_of,
+    series_by_key,
+)
+
+__all__ = [
+    "WEEKDAYS",
+    "ensure_series",
+    "meeting_at",
+    "meetings_of_series",
+    "next_slots",
+    "place_on_agenda",
+    "placement_of",
+    "series_by_key",
+]
