@@ -39,7 +39,6 @@ from portal.meetings.nav import MeetingsNavMiddleware, shows_meetings
 from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
 from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
-from portal.queues.controllers import HANDLERS as TEAM_HANDLERS
 from portal.record.find import FIND_HANDLERS
 from portal.record.household import HOUSEHOLD_HANDLERS
 from portal.record.page import RECORD_HANDLERS
@@ -48,6 +47,7 @@ from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
 from portal.taf.controllers import HANDLERS as TAF_HANDLERS
+from portal.teams.controllers import HANDLERS as TEAM_HANDLERS
 from portal.web.errors import EXCEPTION_HANDLERS
 from portal.web.guards import require_sign_in, signed_in_user
 from portal.web.oversight_nav import oversight_navigation

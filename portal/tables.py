@@ -18,7 +18,6 @@ from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.notify.tables import Notification, OutboxEmail
-from portal.queues.tables import QueueEntry, TeamMember
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import (
     FamilyGoal,
@@ -29,6 +28,7 @@ from portal.taf.tables import (
     TafMeeting,
     TafMember,
 )
+from portal.teams.tables import QueueEntry, TeamMember
 from portal.workdays.tables import BankHolidayOverride
 
 CORE_TABLES = (

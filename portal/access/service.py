@@ -25,8 +25,8 @@ from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.lead.tables import LeadTransfer
-from portal.queues import service as queues
 from portal.taf.tables import TafMember
+from portal.teams import service as teams
 
 BREAK_GLASS_HOURS = 8  # one working day
 BREAK_GLASS_LOCK_BASE = 3_000_000_000  # advisory lock keys: this + family id
@@ -117,7 +117,7 @@ async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[i
         return {r["family"] for r in rows}
 
     async def queued(ids: list[int]) -> set[int]:
-        return await queues.held_families(user, {i: areas[i] for i in ids})
+        return await teams.held_families(user, {i: areas[i] for i in ids})
 
     async def glass(ids: list[int]) -> set[int]:
         rows = await BreakGlassGrant.select(BreakGlassGrant.family).where(

@@ -24,9 +24,9 @@ from portal.kernel.users import CurrentUser, is_area_manager
 from portal.meetings import service
 from portal.meetings.series_controllers import SERIES_HANDLERS
 from portal.plugins import call_for_area, enabled_areas
-from portal.queues import service as queues
 from portal.taf.service import find_practitioners, in_area
 from portal.taf.web import number
+from portal.teams import service as teams
 from portal.web.handlers import see_other, user_of
 
 RECENT = timedelta(days=14)  # past meetings stay listed this long, to minute them
@@ -56,8 +56,8 @@ async def meeting_for(
             reason="not found" if meeting is None else "another area",
         )
         raise NotFoundException()
-    teams = await queues.teams_of(user.id, meeting["area"])
-    if not service.may_open(user, meeting, teams):
+    my_teams = await teams.teams_of(user.id, meeting["area"])
+    if not service.may_open(user, meeting, my_teams):
         raise PermissionDeniedException(NOT_YOURS)  # the error handler audits refusals
     return user, meeting
 
@@ -107,9 +107,9 @@ async def my_meetings(request: Request[Any, Any, Any]) -> Template:
     now = now_utc()
     groups = []
     for area in sorted(user.areas & enabled(request)):
-        teams = await queues.teams_of(user.id, area)
+        my_teams = await teams.teams_of(user.id, area)
         for series in await service.series_in(area):
-            if not service.follows(user, series, teams):
+            if not service.follows(user, series, my_teams):
                 continue
             rows = await service.meetings_of_series(series["id"], since=now - RECENT)
             counts = await service.cases_per_meeting([r["id"] for r in rows])
@@ -125,7 +125,7 @@ async def my_meetings(request: Request[Any, Any, Any]) -> Template:
                     "schedule": f"{service.WEEKDAYS[series['weekday']]}s at {series['start_time']}",
                     "meetings": [m for m in meetings if m["cases"]],
                     "empty": [service.when_label(s) for s in slots],
-                    "can_open": service.may_open(user, series, teams),
+                    "can_open": service.may_open(user, series, my_teams),
                     "can_reschedule": is_area_manager(user, area),
                 }
             )
@@ -292,7 +292,7 @@ def outcomes_of(request: Request[Any, Any, Any], meeting: dict[str, Any]) -> lis
 async def allocation_choices(area: str, outcome: AgendaOutcome) -> list[tuple[str, str]]:
     """Who a case can be allocated to: the outcome's team, or anyone in the area."""
     if outcome.allocation_team:
-        members = await queues.team_members(area, outcome.allocation_team)
+        members = await teams.team_members(area, outcome.allocation_team)
         return [
             (str(m["user"]), f"{m['name']} ({m['role']})" if m["role"] else m["name"])
             for m in members

@@ -24,7 +24,7 @@ from portal.kernel.formatting import format_slot
 from portal.kernel.records import versioned_update
 from portal.kernel.users import CurrentUser
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
-from portal.queues import service as queues
+from portal.teams import service as teams
 
 UK = ZoneInfo("Europe/London")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -221,7 +221,7 @@ async def place_on_agenda(
         )
         chair_roles = tuple(series["chair_roles"].split())
         if chair_roles or series["team"]:
-            await queues.place(
+            await teams.place(
                 family_id,
                 series["area"],
                 f"meeting:{meeting_id}",
@@ -334,7 +334,7 @@ async def remove_from_agenda(actor: CurrentUser, meeting_id: int, item_id: int) 
         item = await item_in(meeting_id, item_id)
         if item["outcome"]:
             raise ValueError("A decided case stays in the minutes")
-        await queues.close_for_record(AGENDA_QUEUE_KIND, item_id, actor=actor)
+        await teams.close_for_record(AGENDA_QUEUE_KIND, item_id, actor=actor)
         await AgendaItem.delete().where(AgendaItem.id == item_id)
         await audit.record(
             "agenda_item_removed",
@@ -479,8 +479,8 @@ async def decide(
             decision_outcome=outcome.key,
         )
         if item["queue_entry"]:
-            await queues.close(item["queue_entry"], actor=actor)
-        await queues.close_for_record(AGENDA_QUEUE_KIND, item_id, actor=actor)
+            await teams.close(item["queue_entry"], actor=actor)
+        await teams.close_for_record(AGENDA_QUEUE_KIND, item_id, actor=actor)
         if on_decided is not None:
             reaction = on_decided(
                 AgendaDecision(
@@ -555,7 +555,7 @@ async def chairs_or_manages(user: CurrentUser, areas: frozenset[str]) -> bool:
     if any(not r["team"] for r in candidates):
         return True
     for row in candidates:
-        if row["team"] in await queues.teams_of(user.id, row["area"]):
+        if row["team"] in await teams.teams_of(user.id, row["area"]):
             return True
     return False
 

@@ -5,7 +5,7 @@ from piccolo.table import Table
 
 from portal.auth.tables import PortalUser
 from portal.families.tables import Family
-from portal.queues.tables import QueueEntry
+from portal.teams.tables import QueueEntry
 
 
 class MeetingSeries(Table, tablename="meeting_series"):

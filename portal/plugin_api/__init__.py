@@ -3,7 +3,7 @@ core promises to keep stable.
 
 Here: the hook marker, the contract's data types, the request helpers, the
 form base, the formatters and the kernel's errors. Core behaviour comes
-through one small namespace per capability (``queues``, ``meetings``,
+through one small namespace per capability (``teams``, ``meetings``,
 ``notify`` ...), each a module of this package naming exactly the service
 functions plugins may call; never the whole service module. A test checks
 that every exported function and class says what it does in a docstring.
@@ -59,7 +59,7 @@ from portal.plugin_api import (
     lead,
     meetings,
     notify,
-    queues,
+    teams,
 )
 from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import see_other, user_of
@@ -114,10 +114,10 @@ __all__ = [
     "notify",
     "now_utc",
     "once",
-    "queues",
     "require_area_role",
     "require_role",
     "see_other",
+    "teams",
     "user_of",
     "versioned_update",
     "whole_number",

@@ -18,8 +18,8 @@ from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.meetings.tables import MeetingSeries
 from portal.plugins import build_demo_manager, call_for_area
-from portal.queues import service as queues
-from portal.queues.tables import QueueEntry, TeamMember
+from portal.teams import service as teams
+from portal.teams.tables import QueueEntry, TeamMember
 from tests.integration.test_assessments import child_of, give_consent
 from tests.integration.test_derby_vcm import (
     completed_assessment,
@@ -242,7 +242,7 @@ def test_demo_data_posts_staff_makes_series_and_submissions(derby: Portal) -> No
     assert made == 2
     keys = {r["key"] for r in derby.run(MeetingSeries.select(MeetingSeries.key).run)}
     assert {"derby:vcm:north", "derby:vcm:south", "derby:vcm:east", "derby:vcm:west"} <= keys
-    members = derby.run(queues.team_members, "derby", "mat:north")
+    members = derby.run(teams.team_members, "derby", "mat:north")
     assert [(m["name"], m["role"]) for m in members] == [("Priya Chandran", "Youth worker")]
     statuses = sorted(r["status"] for r in derby.run(DerbyVcmSubmission.select().run))
     assert statuses == ["on_agenda", "returned"]

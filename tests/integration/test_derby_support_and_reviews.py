@@ -12,8 +12,8 @@ from portal_derby.tables import DerbyPreAssessment, DerbyPreAssessmentReview
 from portal.audit.tables import AuditEvent
 from portal.meetings.tables import MeetingSeries
 from portal.notify.tables import Notification
-from portal.queues import service as queues
-from portal.queues.tables import QueueEntry
+from portal.teams import service as teams
+from portal.teams.tables import QueueEntry
 from tests.integration.test_derby_pre_assessment import create_pre, new_family, pre_row
 from tests.integration.test_derby_vcm import (
     completed_assessment,
@@ -97,7 +97,7 @@ def test_a_mat_member_takes_a_support_request_on(derby: Portal) -> None:  # noqa
     assert kinds_for(derby, ids["hannah.ashworth"]).count("derby_support_taken") == 1
 
     # Another member of the team is too late; nothing changes.
-    derby.run(queues.add_team_member, None, "derby", "mat:north", ids["grace.whitfield"], "Clerk")
+    derby.run(teams.add_team_member, None, "derby", "mat:north", ids["grace.whitfield"], "Clerk")
     as_user(derby, "derby.spa")
     late = post(derby, respond + "/decline", {"decline_reason": "No capacity", "version": version})
     assert late.status_code == 409

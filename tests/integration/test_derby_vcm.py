@@ -24,8 +24,8 @@ from portal.consent.tables import ConsentRecord
 from portal.meetings.tables import AgendaItem, Meeting
 from portal.notify.tables import Notification
 from portal.plugins import call_for_area
-from portal.queues import service as queues
-from portal.queues.tables import QueueEntry
+from portal.teams import service as teams
+from portal.teams.tables import QueueEntry
 from tests.integration.conftest import clean_tables
 from tests.integration.test_assessments import child_of, give_consent, save, start_form
 from tests.support.assessments import REQUIRED_SECTIONS
@@ -65,7 +65,7 @@ def post_staff(portal: Portal) -> dict[str, int]:
         ("ellis.marsh", "lighthouse", "Referrals coordinator"),
         ("priya.chandran", "mat:north", "Youth worker"),
     ):
-        portal.run(queues.add_team_member, None, "derby", team, ids[prefix], role)
+        portal.run(teams.add_team_member, None, "derby", team, ids[prefix], role)
     return ids
 
 

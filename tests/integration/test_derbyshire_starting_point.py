@@ -24,8 +24,8 @@ from portal.families.tables import Family, Person
 from portal.lead.tables import LeadTransfer
 from portal.meetings.tables import AgendaItem, MeetingSeries
 from portal.notify.tables import Notification
-from portal.queues import service as queues
-from portal.queues.tables import QueueEntry, TeamMember
+from portal.teams import service as teams
+from portal.teams.tables import QueueEntry, TeamMember
 from tests.support.assessments import REQUIRED_SECTIONS, section_form
 from tests.support.families import consent_form, date_fields
 from tests.support.page_rules import check_page
@@ -608,7 +608,7 @@ def test_allocation_at_the_locality_vcm_through_the_core_agenda(
 
 
 async def add_to_team(uid: int) -> None:
-    await queues.add_team_member(None, "derbyshire", "eht:erewash", uid, "Lead practitioner")
+    await teams.add_team_member(None, "derbyshire", "eht:erewash", uid, "Lead practitioner")
 
 
 # Report ---------------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.meetings import service
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
-from portal.queues import service as queues
-from portal.queues.tables import QueueEntry
+from portal.teams import service as teams
+from portal.teams.tables import QueueEntry
 from tests.integration.conftest import clean_tables
 from tests.support import testshire
 from tests.support.page_rules import check_page
@@ -130,7 +130,7 @@ def decide_url(meeting_id: int, item_id: int) -> str:
 
 def post_team_member(portal: Portal, team: str, uid: int, role: str = "Youth worker") -> None:
     async def add() -> None:
-        await queues.add_team_member(None, "testshire", team, uid, role)
+        await teams.add_team_member(None, "testshire", team, uid, role)
 
     portal.run(add)
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from portal.audit.tables import AuditEvent
-from portal.queues import service as queues
-from portal.queues.tables import TeamMember
+from portal.teams import service as teams
+from portal.teams.tables import TeamMember
 from tests.integration.conftest import clean_tables
 from tests.integration.test_meetings import MANAGER, ROLE_MAP
 from tests.support.page_rules import check_page
@@ -46,7 +46,7 @@ def family_in_testshire(portal: Portal) -> int:
 
 def place(portal: Portal, family_id: int, **kwargs: Any) -> int:
     async def run() -> int:
-        return await queues.place(
+        return await teams.place(
             family_id, "testshire", "spa:upper", kind="testshire_request", record_id=1, **kwargs
         )
 
@@ -60,7 +60,7 @@ def status(portal: Portal, username: str, family_id: int) -> int:
 
 def add_member(portal: Portal, team: str, uid: int, role: str = "") -> int:
     async def run() -> int:
-        return await queues.add_team_member(None, "testshire", team, uid, role)
+        return await teams.add_team_member(None, "testshire", team, uid, role)
 
     return portal.run(run)
 
@@ -76,8 +76,8 @@ def test_an_entry_for_a_role_in_a_team_opens_the_record_to_that_team_while_open(
     assert status(area, CLERK, family_id) == 200
     assert status(area, OTHER_CLERK, family_id) == 403  # same role, another team
     assert status(area, "derby.health", family_id) == 403  # neither role nor team
-    area.run(queues.close, entry)
-    area.run(queues.close, entry)  # closing twice is harmless
+    area.run(teams.close, entry)
+    area.run(teams.close, entry)  # closing twice is harmless
     assert status(area, CLERK, family_id) == 403
     closed = area.run(AuditEvent.count().where(AuditEvent.action == "queue_closed").run)
     assert closed == 1
@@ -97,7 +97,7 @@ def test_an_entry_assigned_to_one_person_opens_the_record_to_them_only(area: Por
     entry = place(area, family_id, assigned_to=user_id(area, "samuel.okafor"))
     assert status(area, "derby.health", family_id) == 200
     assert status(area, CLERK, family_id) == 403
-    area.run(queues.close, entry)
+    area.run(teams.close, entry)
     assert status(area, "derby.health", family_id) == 403
     # assigned to someone in another area: the family still does not exist for them
     place(area, family_id, assigned_to=user_id(area, "daniel.hartwell"))
@@ -119,8 +119,8 @@ def test_teams_never_cross_areas(area: Portal) -> None:
     assert area.run(TeamMember.count().run) == 1
 
     grace = user_id(area, "grace.whitfield")
-    assert area.run(queues.teams_of, grace, "testshire") == {"team:upper"}
-    assert area.run(queues.teams_of, grace, "derbyshire") == set()
+    assert area.run(teams.teams_of, grace, "testshire") == {"team:upper"}
+    assert area.run(teams.teams_of, grace, "derbyshire") == set()
 
 
 # The Teams pages ------------------------------------------------------------------

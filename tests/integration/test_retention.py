@@ -29,7 +29,6 @@ from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.families.tables import Family, Person, PersonSearchKey, Relationship
 from portal.lead.tables import LeadSpell
 from portal.notify.tables import Notification, OutboxEmail
-from portal.queues.tables import QueueEntry
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import (
     FamilyGoal,
@@ -39,6 +38,7 @@ from portal.taf.tables import (
     TafMeeting,
     TafMember,
 )
+from portal.teams.tables import QueueEntry
 from tests.integration.test_cli import run_cli
 from tests.support.portal import Portal
 from tests.support.processes import portal_env

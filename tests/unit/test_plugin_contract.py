@@ -142,7 +142,7 @@ def exported(module: object, prefix: str = "") -> list[tuple[str, object]]:
 
 def test_plugin_api_exports_an_explicit_documented_list() -> None:
     names = dict(exported(plugin_api))
-    assert "queues.place" in names and "audit.record" in names
+    assert "teams.place" in names and "audit.record" in names
     # Namespaces name functions, never whole service modules.
     assert not any(inspect.ismodule(v) for v in names.values())
     undocumented = [
@@ -151,9 +151,9 @@ def test_plugin_api_exports_an_explicit_documented_list() -> None:
         if (inspect.isfunction(value) or inspect.isclass(value)) and not inspect.getdoc(value)
     ]
     assert undocumented == []
-    for name in plugin_api.queues.__all__:
-        assert hasattr(plugin_api.queues, name)
-    assert not hasattr(plugin_api.queues, "works")  # a service helper plugins are not promised
+    for name in plugin_api.teams.__all__:
+        assert hasattr(plugin_api.teams, name)
+    assert not hasattr(plugin_api.teams, "works")  # a service helper plugins are not promised
 
 
 class Tracer:

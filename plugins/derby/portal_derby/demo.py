@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from portal.plugin_api import CurrentUser, Family, assessments, families, hookimpl, now_utc, queues
+from portal.plugin_api import CurrentUser, Family, assessments, families, hookimpl, now_utc, teams
 from portal_derby import common, submissions, vcm
 from portal_derby.tables import DerbyVcmSubmission
 
@@ -92,7 +92,7 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
         await vcm.ensure_vcm_series(locality)
     for name, team, role in POSTINGS:
         if name in users:
-            await queues.add_team_member(None, common.AREA, team, users[name].id, role)
+            await teams.add_team_member(None, common.AREA, team, users[name].id, role)
     if await DerbyVcmSubmission.count() > 0:
         return made
     clerk = users.get("grace.whitfield")

@@ -20,7 +20,7 @@ from portal.plugin_api import (
     notify,
     now_utc,
     once,
-    queues,
+    teams,
     versioned_update,
     write_transaction,
 )
@@ -266,7 +266,7 @@ async def request_support(
         return
     team = f"mat:{family.locality}"
     async with write_transaction(DerbyPreAssessment._meta.db):
-        entry = await queues.place(
+        entry = await teams.place(
             family.id,
             AREA,
             team,
@@ -285,7 +285,7 @@ async def request_support(
                 DerbyPreAssessment.version: DerbyPreAssessment.version + 1,
             }
         ).where(DerbyPreAssessment.id == pre["id"])
-        for member in await queues.team_members(AREA, team):
+        for member in await teams.team_members(AREA, team):
             await notify.notify(
                 member["user"],
                 "derby_support_request",
@@ -346,7 +346,7 @@ async def support_request(pre_id: int) -> dict[str, Any]:
 
 async def may_answer_support(user: CurrentUser, row: dict[str, Any]) -> bool:
     """Members of the family's locality Multi-Agency Team answer its requests."""
-    return f"mat:{row['locality']}" in await queues.teams_of(user.id, AREA)
+    return f"mat:{row['locality']}" in await teams.teams_of(user.id, AREA)
 
 
 class AlreadyAnswered(Exception):
@@ -399,9 +399,9 @@ async def answer_support(
                 raise AlreadyAnswered(current)
             raise StaleVersion(current)
         if row["support_entry_id"]:
-            await queues.close(row["support_entry_id"], actor=user)
+            await teams.close(row["support_entry_id"], actor=user)
         if outcome == "taken":
-            entry = await queues.place(
+            entry = await teams.place(
                 row["family"],
                 AREA,
                 f"mat:{row['locality']}",

@@ -21,7 +21,7 @@ from portal.plugin_api import (
     meetings,
     notify,
     now_utc,
-    queues,
+    teams,
     versioned_update,
     write_transaction,
 )
@@ -139,7 +139,7 @@ async def submit(user: CurrentUser, family: Family, new: SubmissionInput, form_k
 
 
 async def _to_clerk(user: CurrentUser, family_id: int, submission_id: int, inbox: str) -> None:
-    entry = await queues.place(
+    entry = await teams.place(
         family_id,
         AREA,
         inbox,
@@ -152,7 +152,7 @@ async def _to_clerk(user: CurrentUser, family_id: int, submission_id: int, inbox
     await DerbyVcmSubmission.update({DerbyVcmSubmission.queue_entry_id: entry}).where(
         DerbyVcmSubmission.id == submission_id
     )
-    for member in await queues.team_members(AREA, inbox):
+    for member in await teams.team_members(AREA, inbox):
         await notify.notify(
             member["user"],
             "derby_vcm_request",
@@ -259,7 +259,7 @@ async def return_to_practitioner(
             },
         )
         if row["queue_entry_id"]:
-            await queues.close(row["queue_entry_id"], actor=user)
+            await teams.close(row["queue_entry_id"], actor=user)
         await audit.record(
             "derby_vcm_returned",
             "success",
@@ -363,9 +363,9 @@ async def may_see_submission(user: CurrentUser, row: dict[str, Any]) -> bool:
     if user.has_role("derby.area_manager", "derby.vcm_chair"):
         return True
     if user.has_role("derby.spa_clerk"):
-        return row["inbox"] in await queues.teams_of(user.id, AREA)
+        return row["inbox"] in await teams.teams_of(user.id, AREA)
     return False
 
 
 async def clerk_may_work(user: CurrentUser, row: dict[str, Any]) -> bool:
-    return user.has_role("derby.spa_clerk") and row["inbox"] in await queues.teams_of(user.id, AREA)
+    return user.has_role("derby.spa_clerk") and row["inbox"] in await teams.teams_of(user.id, AREA)

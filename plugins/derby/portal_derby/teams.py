@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.plugin_api import AreaTeam, queues
+from portal.plugin_api import AreaTeam, teams
 from portal_derby.common import AREA, LIGHTHOUSE, LOCALITIES
 
 MAT_DISCIPLINES = (
@@ -52,4 +52,4 @@ def area_teams() -> list[AreaTeam]:
 
 async def locality_contacts(locality: str) -> list[dict[str, Any]]:
     """Who to ask about existing involvement: the locality's SPA clerks."""
-    return await queues.team_members(AREA, f"spa:{locality}")
+    return await teams.team_members(AREA, f"spa:{locality}")

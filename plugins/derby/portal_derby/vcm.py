@@ -15,7 +15,7 @@ from portal.plugin_api import (
     meetings,
     notify,
     now_utc,
-    queues,
+    teams,
 )
 from portal_derby.common import ALLOCATION, AREA, LOCALITIES, SUBMISSION, locality_name
 from portal_derby.tables import DerbyVcmSubmission
@@ -135,12 +135,12 @@ async def on_decided(decision: AgendaDecision) -> None:
         return
     row = rows[0]
     labels = {o.key: o.label for o in agenda_outcomes(decision.series_key)}
-    await queues.close_for_record(SUBMISSION, row["id"])
+    await teams.close_for_record(SUBMISSION, row["id"])
     if row["allocation_entry_id"]:  # a decision changed: the earlier allocation ends
-        await queues.close(row["allocation_entry_id"])
+        await teams.close(row["allocation_entry_id"])
     allocation_entry = None
     if decision.allocated_to is not None:
-        allocation_entry = await queues.place(
+        allocation_entry = await teams.place(
             row["family"],
             AREA,
             f"mat:{row['locality']}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 from datetime import timedelta
 
-from portal.plugin_api import CurrentUser, Family, families, hookimpl, now_utc, queues
+from portal.plugin_api import CurrentUser, Family, families, hookimpl, now_utc, teams
 from portal_derbyshire import common, requests, screening, triage, vcm
 from portal_derbyshire.tables import StartingPointRequest
 
@@ -16,7 +16,7 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
     made = 0
     rachel = users.get("rachel.oduya")
     if rachel is not None:
-        await queues.add_team_member(
+        await teams.add_team_member(
             None, common.AREA, common.eht_team("erewash"), rachel.id, "Lead practitioner"
         )
         made += 1

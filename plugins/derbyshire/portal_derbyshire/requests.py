@@ -25,7 +25,7 @@ from portal.plugin_api import (
     lead,
     notify,
     once,
-    queues,
+    teams,
     versioned_update,
     write_transaction,
 )
@@ -221,7 +221,7 @@ async def send_request(
                 idempotency_key=form_key or None,
             )
             await row.save()
-            await queues.place(
+            await teams.place(
                 family.id, AREA, QUEUE, kind=KIND, record_id=row.id, roles=SP_ROLES, actor=user
             )
             await audit.record(
@@ -270,8 +270,8 @@ async def eht_lead(family_id: int) -> str:
     family = await Family.objects().get(Family.id == family_id)
     if family is None or family.lead_practitioner is None:
         return ""
-    teams = await queues.teams_of(family.lead_practitioner, AREA)
-    if not any(team.startswith("eht:") for team in teams):
+    lead_teams = await teams.teams_of(family.lead_practitioner, AREA)
+    if not any(team.startswith("eht:") for team in lead_teams):
         return ""
     person = await PortalUser.objects().get(PortalUser.id == family.lead_practitioner)
     return person.display_name if person else ""

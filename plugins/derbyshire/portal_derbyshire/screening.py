@@ -8,7 +8,7 @@ from datetime import datetime
 from portal.plugin_api import (
     CurrentUser,
     audit,
-    queues,
+    teams,
     write_transaction,
 )
 from portal_derbyshire.common import (
@@ -73,7 +73,7 @@ async def screen(
             family_id=row["family"],
             decision=outcome,
         )
-        await queues.close_for_record(KIND, request_id, actor=user)
+        await teams.close_for_record(KIND, request_id, actor=user)
         if outcome == "vcm":
             placed = await place_at_vcm(user, row, now)
             message = (
@@ -87,7 +87,7 @@ async def screen(
         elif outcome == "social_care":
             # The Senior Practitioner keeps the record open to make and record the
             # referral (the core's escalation page) after the queue entry closes.
-            await queues.place(
+            await teams.place(
                 row["family"],
                 AREA,
                 "social_care",

@@ -9,7 +9,7 @@ from typing import Any
 from portal.plugin_api import (
     CurrentUser,
     audit,
-    queues,
+    teams,
     write_transaction,
 )
 from portal_derbyshire.common import (
@@ -69,7 +69,7 @@ async def triage(
             decision=outcome,
         )
         if outcome != "initial_contact":
-            await queues.close_for_record(KIND, request_id, actor=user)
+            await teams.close_for_record(KIND, request_id, actor=user)
             message = (
                 f"Starting Point gave information and advice: {detail}"
                 if outcome == "advice"

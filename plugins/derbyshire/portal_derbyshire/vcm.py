@@ -18,7 +18,7 @@ from portal.plugin_api import (
     lead,
     meetings,
     notify,
-    queues,
+    teams,
 )
 from portal_derbyshire.common import (
     AREA,
@@ -76,7 +76,7 @@ async def place_at_vcm(actor: CurrentUser, row: dict[str, Any], now: datetime) -
 
 
 async def give_to_advisor(actor: CurrentUser | None, row: dict[str, Any], advisor_id: int) -> None:
-    await queues.place(
+    await teams.place(
         row["family"],
         AREA,
         "advisor",
@@ -173,7 +173,7 @@ async def allocate_lead(
     and is asked to become the family's lead practitioner: a lead transfer
     proposal they accept on the family's record (the core's lead service has no
     way to make someone lead without their agreement)."""
-    await queues.place(
+    await teams.place(
         row["family"],
         AREA,
         eht_team(row["district"]),

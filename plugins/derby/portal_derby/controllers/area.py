@@ -13,11 +13,12 @@ from portal.plugin_api import (
     lead,
     meetings,
     now_utc,
-    queues,
     require_role,
+    teams,
     user_of,
 )
-from portal_derby import common, consultations, pre_assessments, submissions, teams, vcm
+from portal_derby import common, consultations, pre_assessments, submissions, vcm
+from portal_derby import teams as derby_teams
 from portal_derby.area import DERBY
 from portal_derby.controllers.web import (
     CHAIR,
@@ -35,7 +36,7 @@ from portal_derby.controllers.web import (
 async def about(request: Req) -> Template:
     user = user_of(request)
     mine = [f for f in await families.families_for(user) if f["area"] == common.AREA]
-    contacts = {loc.slug: await teams.locality_contacts(loc.slug) for loc in DERBY.localities}
+    contacts = {loc.slug: await derby_teams.locality_contacts(loc.slug) for loc in DERBY.localities}
     return page("about.html", families=mine, contacts=contacts, user=user)
 
 
@@ -49,7 +50,7 @@ async def my_submissions(request: Req) -> Template:
 @get("/allocations", name="derby_allocations", guards=[any_derby_role])
 async def my_allocations(request: Req) -> Template:
     user = user_of(request)
-    mine = await queues.teams_of(user.id, common.AREA)
+    mine = await teams.teams_of(user.id, common.AREA)
     return page(
         "allocations.html",
         rows=await families.with_children(await submissions.allocations_of(user.id), by_family),
@@ -100,7 +101,7 @@ async def family_page(request: Req, family_id: FromPath[int]) -> Template:
         children=await families.child_choices(family.id),
         user=user_of(request),
         lead=await lead.lead_of(family),
-        contacts=await teams.locality_contacts(family.locality),
+        contacts=await derby_teams.locality_contacts(family.locality),
         pre_assessments=await pre_assessments.pre_assessments_of(family.id),
         consultations=await consultations.consultations_of(family.id),
         submissions=await submissions.submissions_of(family.id),

@@ -17,8 +17,8 @@ from portal.plugin_api import (
     assessments,
     families,
     format_slot,
-    queues,
     see_other,
+    teams,
     user_of,
 )
 from portal_derby import common, submissions, vcm
@@ -34,9 +34,9 @@ from portal_derby.controllers.web import (
 @get("/inbox", name="derby_inbox", guards=[clerks_only])
 async def inbox(request: Req) -> Template:
     user = user_of(request)
-    teams = await queues.teams_of(user.id, common.AREA)
-    inboxes = sorted(t for t in teams if t.startswith("spa:") or t == common.LIGHTHOUSE)
-    rows = await families.with_children(await submissions.inbox_items(teams), by_family)
+    my_teams = await teams.teams_of(user.id, common.AREA)
+    inboxes = sorted(t for t in my_teams if t.startswith("spa:") or t == common.LIGHTHOUSE)
+    rows = await families.with_children(await submissions.inbox_items(my_teams), by_family)
     return page("inbox.html", rows=rows, inboxes=inboxes)
 
 

@@ -16,9 +16,9 @@ from portal.audit import service as audit
 from portal.kernel.forms import Form
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.plugins import call_per_area, enabled_areas
-from portal.queues import service
 from portal.taf.service import find_practitioners
 from portal.taf.web import number
+from portal.teams import service
 from portal.web.handlers import see_other, user_of
 
 MANAGERS_ONLY = "Only the area's managers can change who is in its teams"

@@ -2,7 +2,7 @@
 
 The names area plugins may use, and the core keeps stable."""
 
-from portal.queues.service import (
+from portal.teams.service import (
     add_team_member,
     close,
     close_for_record,

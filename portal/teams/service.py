@@ -11,7 +11,7 @@ from portal.auth.tables import PortalUser
 from portal.db import write_transaction
 from portal.kernel.clock import now_utc
 from portal.kernel.users import CurrentUser
-from portal.queues.tables import QueueEntry, TeamMember
+from portal.teams.tables import QueueEntry, TeamMember
 
 
 async def place(
