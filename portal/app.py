@@ -38,7 +38,13 @@ from portal.meetings.controllers import HANDLERS as MEETING_HANDLERS
 from portal.meetings.nav import MeetingsNavMiddleware, shows_meetings
 from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
 from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
-from portal.plugins import area_tables, build_plugin_manager, call_per_area, enabled_areas
+from portal.plugins import (
+    area_tables,
+    build_plugin_manager,
+    call_per_area,
+    enabled_areas,
+    with_area_roles,
+)
 from portal.record.find import FIND_HANDLERS
 from portal.record.household import HOUSEHOLD_HANDLERS
 from portal.record.page import RECORD_HANDLERS
@@ -63,6 +69,7 @@ MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024
 def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = None) -> Litestar:
     """Build the portal. ``area_plugins`` replaces the installed entry points (tests)."""
     plugin_manager = build_plugin_manager(settings.areas, area_plugins)
+    settings = with_area_roles(settings, plugin_manager)
     engine = engine_from_url(settings.database_url)
     bind_tables(engine, [*CORE_TABLES, *area_tables(plugin_manager)])
     oidc = OidcClient(settings)

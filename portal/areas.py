@@ -37,6 +37,10 @@ class AreaDescription:
     out_of_hours: Contact | None = None
     summary: str = ""
     extra_contacts: tuple[Contact, ...] = field(default_factory=tuple)
+    locality_word: str = "Localities"  # what the area calls its parts ("Districts")
+    # Identity-provider role values -> this area's portal roles, used when
+    # PORTAL_ROLE_MAP is not set (the development identity provider issues these).
+    role_claims: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -179,30 +179,40 @@ async def _demo_data(settings: Settings, accounts_file: Path, issuer: str) -> in
     then the demo families, then each enabled area's own demo records."""
     from portal.auth.service import upsert_user
     from portal.db import bind_tables, engine_from_url
-    from portal.demo import demo_users, load_demo_families
+    from portal.demo import DemoArea, demo_users, load_demo_families
+    from portal.demo_hookspecs import DemoAddresses
     from portal.plugins import (
         area_tables,
         build_demo_manager,
         build_plugin_manager,
+        call_for_area,
         call_per_area,
         enabled_areas,
+        with_area_roles,
     )
     from portal.tables import CORE_TABLES
 
     manager = build_plugin_manager(settings.areas)
+    settings = with_area_roles(settings, manager)
     bind_tables(engine_from_url(settings.database_url), [*CORE_TABLES, *area_tables(manager)])
     accounts = json.loads(accounts_file.read_text())
     for account in accounts:
         claims = {"iss": issuer, **account}
         await upsert_user(claims, settings, signing_in=False)
     print(f"Loaded {len(accounts)} fictional demo accounts.")
-    areas = enabled_areas(manager)
-    added = await load_demo_families(
-        issuer, {a.slug: [loc.slug for loc in a.localities] for a in areas}
-    )
+    demo_manager = build_demo_manager(settings.areas)
+    areas = [
+        DemoArea(
+            slug=a.slug,
+            localities=tuple(loc.slug for loc in a.localities),
+            addresses=call_for_area(demo_manager, a.slug, "portal_demo_addresses")
+            or DemoAddresses(town=a.name),
+        )
+        for a in enabled_areas(manager)
+    ]
+    added = await load_demo_families(issuer, areas)
     print(f"Loaded {added} fictional demo families." if added else "Demo families already loaded.")
     users = await demo_users(issuer)
-    demo_manager = build_demo_manager(settings.areas)
     for slug, loading in call_per_area(demo_manager, "portal_demo_data", users=users):
         made = await loading if loading is not None else 0
         print(f"Loaded {made} {slug} demo record(s).")

@@ -1,4 +1,4 @@
-"""Fictional demo families for `make demo`: every locality of both areas,
+"""Fictional demo families for `make demo`: every locality of every enabled area,
 with the near-duplicates and look-alikes that find-before-create must handle.
 
 Everyone here is invented. Loading goes through the service layer, so the
@@ -8,6 +8,7 @@ demo data is audited and indexed exactly as real records would be.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,16 +16,13 @@ from portal.assessments import service as assessments
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.consent import service as consent
+from portal.demo_hookspecs import DemoAddresses
 from portal.families import service as families
 from portal.families.tables import Family
 from portal.kernel.users import CurrentUser
 from portal.lead import service as lead
 from portal.sharing import service as sharing
 
-POSTCODES = {
-    "derby": ["DE1 3QT", "DE21 4BN", "DE22 1HF", "DE23 8PL", "DE24 9AS"],
-    "derbyshire": ["S40 2LX", "DE55 7JP", "SK17 6DA", "DE7 5RG", "DE56 1QN", "S43 4TB"],
-}
 GIVEN = [
     "Amelia",
     "Oliver",
@@ -92,31 +90,43 @@ async def demo_users(issuer: str) -> dict[str, CurrentUser]:
     return {u.email.split("@")[0]: current_user_from(u) for u in users}
 
 
-async def load_demo_families(issuer: str, localities: dict[str, list[str]]) -> int:
-    """Load the demo families once (two per locality of Derby and Derbyshire,
-    then the near-duplicates); a second run adds nothing."""
-    if await Family.count() > 0 or not {"derby", "derbyshire"} <= set(localities):
+@dataclass(frozen=True)
+class DemoArea:
+    """An enabled area as the demo sees it: its localities, and where its
+    fictional families live (from the area's demo module)."""
+
+    slug: str
+    localities: tuple[str, ...]
+    addresses: DemoAddresses
+
+
+async def load_demo_families(issuer: str, areas: list[DemoArea]) -> int:
+    """Load the demo families once (two per locality of every enabled area
+    with a demo practitioner, then the near-duplicates); a second run adds nothing."""
+    if await Family.count() > 0:
         return 0
     users = await demo_users(issuer)
     practitioners = {
-        area: [u for u in users.values() if u.has_role(f"{area}.practitioner")]
-        for area in ("derby", "derbyshire")
+        area.slug: [u for u in users.values() if u.has_role(f"{area.slug}.practitioner")]
+        for area in areas
     }
+    staffed = [area for area in areas if practitioners[area.slug] and area.localities]
     rng = random.Random(2026)  # noqa: S311 - repeatable fiction, not security
     made = 0
-    for area in ("derby", "derbyshire"):
-        for locality in localities[area]:
+    for area in staffed:
+        for locality in area.localities:
             for _ in range(2):
-                author = rng.choice(practitioners[area])
+                author = rng.choice(practitioners[area.slug])
                 made += await _family(rng, author, area, locality, rng.choice(FAMILY))
-    made += await _near_duplicates(practitioners)
+    if staffed:
+        made += await _near_duplicates(staffed, practitioners)
     return made
 
 
 async def _family(
     rng: random.Random,
     author: CurrentUser,
-    area: str,
+    area: DemoArea,
     locality: str,
     surname: str,
     child: str | None = None,
@@ -124,11 +134,11 @@ async def _family(
     lead_it: bool | None = None,
 ) -> int:
     household = families.HouseholdDetails(
-        area=area,
+        area=area.slug,
         locality=locality,
         address_line_1=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
-        town="Derby" if area == "derby" else "Chesterfield",
-        postcode=rng.choice(POSTCODES[area]),
+        town=area.addresses.town,
+        postcode=rng.choice(area.addresses.postcodes) if area.addresses.postcodes else "",
     )
     born = born or date(2010, 1, 1) + timedelta(days=rng.randint(0, 5000))
     first = families.PersonInput(
@@ -252,21 +262,36 @@ async def _demo_assessment(
         await assessments.complete(author, family, assessment, "/demo")
 
 
-async def _near_duplicates(practitioners: dict[str, list[CurrentUser]]) -> int:
+async def _near_duplicates(
+    areas: list[DemoArea], practitioners: dict[str, list[CurrentUser]]
+) -> int:
     """Records that a search with typos, nicknames or swapped dates should find,
-    and look-alikes (twins, a namesake) it must keep apart."""
+    and look-alikes (twins, a namesake) it must keep apart; the namesakes live
+    in two areas where two are enabled, as families move between them."""
     rng = random.Random(7)  # noqa: S311 - repeatable fiction, not security
-    derby, shire = practitioners["derby"], practitioners["derbyshire"]
+    one, two = areas[0], areas[-1]
+    first, second = practitioners[one.slug], practitioners[two.slug]
+
+    def place(area: DemoArea, n: int) -> str:
+        return area.localities[n % len(area.localities)]
+
     await _family(
-        rng, derby[-1], "derby", "north", "Smith-Jones", "Elizabeth", date(2016, 3, 4), lead_it=True
+        rng,
+        first[-1],
+        one,
+        place(one, 0),
+        "Smith-Jones",
+        "Elizabeth",
+        date(2016, 3, 4),
+        lead_it=True,
     )  # try "Liz Jones", 3/4/2016
     await _family(
-        rng, shire[0], "derbyshire", "erewash", "Kowalski", "Jack", date(2018, 9, 12), lead_it=True
+        rng, second[0], two, place(two, 1), "Kowalski", "Jack", date(2018, 9, 12), lead_it=True
     )
     twins = await Family.objects().order_by(Family.id, ascending=False).first()
     assert twins is not None
     await families.add_person(
-        shire[0],
+        second[0],
         twins,
         families.PersonInput(
             given_names="Jake",
@@ -279,18 +304,18 @@ async def _near_duplicates(practitioners: dict[str, list[CurrentUser]]) -> int:
     )  # Jack's twin: a different child
     await _family(
         rng,
-        shire[-1],
-        "derbyshire",
-        "chesterfield",
+        second[-1],
+        two,
+        place(two, 2),
         "McAllister",
         "Katherine",
         date(2014, 11, 2),
         lead_it=True,
     )  # try "Kate MacAllister"
     await _family(
-        rng, derby[0], "derby", "west", "Smith", "Oliver", date(2015, 6, 1), lead_it=False
+        rng, first[0], one, place(one, 3), "Smith", "Oliver", date(2015, 6, 1), lead_it=False
     )  # a namesake of the next
     await _family(
-        rng, shire[0], "derbyshire", "high-peak", "Smith", "Oliver", date(2012, 2, 17), lead_it=True
+        rng, second[0], two, place(two, 4), "Smith", "Oliver", date(2012, 2, 17), lead_it=True
     )
     return 4

@@ -7,6 +7,7 @@ that implements this hook. Only `portal demo-data` loads it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -19,9 +20,24 @@ if TYPE_CHECKING:
     from portal.kernel.users import CurrentUser
 
 DEMO_ENTRY_POINT_GROUP = "portal_demo"
+
+
+@dataclass(frozen=True)
+class DemoAddresses:
+    """Where an area's fictional demo families live: a town and real-looking postcodes."""
+
+    town: str
+    postcodes: tuple[str, ...] = ()
+
+
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 
 @hookspec(firstresult=True)
 def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
     """Return a coroutine loading the area's demo records (users by email local part); it returns how many."""
+
+
+@hookspec(firstresult=True)
+def portal_demo_addresses() -> DemoAddresses:
+    """Return where the area's fictional demo families live (town and postcodes)."""

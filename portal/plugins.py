@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
@@ -16,6 +17,7 @@ from pluggy import HookCaller
 from portal import demo_hookspecs, hookspecs
 from portal.areas import AreaDescription
 from portal.kernel.errors import ConfigError
+from portal.settings import Settings
 
 ENTRY_POINT_GROUP = "portal"
 
@@ -29,6 +31,7 @@ def build_plugin_manager(
     enabled: tuple[str, ...], installed: Mapping[str, object] | None = None
 ) -> pluggy.PluginManager:
     installed = installed_area_plugins() if installed is None else installed
+    enabled = enabled or tuple(sorted(installed))
     unknown = [slug for slug in enabled if slug not in installed]
     if unknown:
         available = ", ".join(sorted(installed)) or "none"
@@ -133,9 +136,21 @@ def build_demo_manager(
     if installed is None:
         group = demo_hookspecs.DEMO_ENTRY_POINT_GROUP
         installed = {ep.name: ep.load() for ep in entry_points(group=group)}
+    enabled = enabled or tuple(sorted(installed))
     manager = AreaPluginManager(tuple(slug for slug in enabled if slug in installed))
     manager.add_hookspecs(demo_hookspecs)
     for slug in manager.areas:
         manager.register(installed[slug], name=slug)
     manager.check_pending()
     return manager
+
+
+def with_area_roles(settings: Settings, manager: pluggy.PluginManager) -> Settings:
+    """The settings with each enabled area's default role values added to the
+    role map, unless PORTAL_ROLE_MAP set the whole map."""
+    if settings.role_map_from_env:
+        return settings
+    role_map = dict(settings.role_map)
+    for area in enabled_areas(manager):
+        role_map.update(area.role_claims)
+    return replace(settings, role_map=role_map)

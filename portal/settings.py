@@ -19,24 +19,10 @@ from portal.retention_schedule import RetentionRule, rules_from_env
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
-# Entra ID app-role values used by the development identity provider, mapped to
-# portal roles. Each council sets its own mapping in PORTAL_ROLE_MAP.
-DEFAULT_ROLE_MAP = (
-    "Derby.Practitioner=derby.practitioner,"
-    "Derby.SpaClerk=derby.spa_clerk,"
-    "Derby.VcmChair=derby.vcm_chair,"
-    "Derby.AreaManager=derby.area_manager,"
-    "Derby.Auditor=derby.auditor,"
-    "Derbyshire.Practitioner=derbyshire.practitioner,"
-    "Derbyshire.StartingPoint=derbyshire.starting_point,"
-    "Derbyshire.StartingPointSenior=derbyshire.senior_practitioner,"
-    "Derbyshire.EarlyHelpAdvisor=derbyshire.advisor,"
-    "Derbyshire.VcmChair=derbyshire.vcm_chair,"
-    "Derbyshire.AreaManager=derbyshire.area_manager,"
-    "Derbyshire.Auditor=derbyshire.auditor,"
-    "Partnership.Analyst=partnership.analyst,"
-    "Portal.Admin=portal.admin"
-)
+# The core's own role values, as the development identity provider issues them.
+# Each enabled area adds its own (AreaDescription.role_claims); a council sets
+# its whole mapping in PORTAL_ROLE_MAP instead.
+DEFAULT_ROLE_MAP = "Partnership.Analyst=partnership.analyst,Portal.Admin=portal.admin"
 
 
 # The demo's SMTP server need not exist: the worker retries without crashing.
@@ -55,7 +41,8 @@ class Settings:
     role_claim: str = "roles"
     organisation_claim: str = "organisation"
     role_map: Mapping[str, str] = field(default_factory=dict)
-    areas: tuple[str, ...] = ("derby", "derbyshire")
+    role_map_from_env: bool = False  # PORTAL_ROLE_MAP set: the areas' defaults do not apply
+    areas: tuple[str, ...] = ()  # PORTAL_AREAS; empty: every installed area, by slug
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     # Find-before-create searches (duplicate checks included) per user per 10 minutes.
@@ -109,7 +96,8 @@ class Settings:
             role_claim=env.get("PORTAL_ROLE_CLAIM", "roles") or "roles",
             organisation_claim=env.get("PORTAL_ORGANISATION_CLAIM", "organisation"),
             role_map=_role_map(env.get("PORTAL_ROLE_MAP", DEFAULT_ROLE_MAP)),
-            areas=_areas(env.get("PORTAL_AREAS", "derby,derbyshire")),
+            role_map_from_env="PORTAL_ROLE_MAP" in env,
+            areas=_areas(env.get("PORTAL_AREAS")),
             session_idle_minutes=_int(env, "PORTAL_SESSION_IDLE_MINUTES", 30, 5, 60),
             session_absolute_hours=_int(env, "PORTAL_SESSION_ABSOLUTE_HOURS", 10, 1, 12),
             search_limit=_int(env, "PORTAL_SEARCH_LIMIT", 30, 1, 10_000),
@@ -227,7 +215,9 @@ def _role_map(value: str) -> dict[str, str]:
     return mapping
 
 
-def _areas(value: str) -> tuple[str, ...]:
+def _areas(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()  # every installed area plugin
     areas = tuple(dict.fromkeys(a.strip().lower() for a in value.split(",") if a.strip()))
     if not areas:
         raise ConfigError("PORTAL_AREAS must name at least one area, such as derby,derbyshire")

@@ -33,6 +33,7 @@ from portal.areas import (
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
 from portal.db import write_transaction
+from portal.demo_hookspecs import DemoAddresses
 from portal.families.access import FamilyAccess
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
 from portal.hookspecs import PROJECT_NAME
@@ -74,6 +75,7 @@ __all__ = [
     "AreaTeam",
     "Contact",
     "CurrentUser",
+    "DemoAddresses",
     "Family",
     "FamilyAccess",
     "FamilyArrival",

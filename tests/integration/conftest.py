@@ -38,7 +38,7 @@ def portal_factory(database_url: str, idp_issuer: str) -> Iterator[Callable[...,
         client.event_hooks["response"].append(check_full_page)
         client.__enter__()
         clients.append(client)
-        return Portal(app=app, client=client, settings=settings)
+        return Portal(app=app, client=client, settings=app.state.settings)
 
     yield factory
     for client in clients:

@@ -21,7 +21,8 @@ GOOD = {
 def test_good_settings_load_with_defaults() -> None:
     settings = Settings.from_env(GOOD)
     assert settings.database_url == "postgresql://portal@db.example.org:5432/portal"
-    assert settings.areas == ("derby", "derbyshire")
+    assert settings.areas == ()  # every installed area plugin
+    assert not settings.role_map_from_env and "Portal.Admin" in settings.role_map
     assert settings.session_idle_minutes == 30 and settings.session_absolute_hours == 10
     assert settings.is_https and settings.allowed_hosts == ["portal.example.org"]
     assert settings.redirect_uri == "https://portal.example.org/auth/callback"
@@ -97,3 +98,18 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     assert options["forwarded_allow_ips"] == ["10.0.0.5/32", "10.1.0.0/16"]
     with pytest.raises(ConfigError, match="PORTAL_TRUSTED_PROXIES"):
         Settings.from_env({**GOOD, "PORTAL_TRUSTED_PROXIES": "proxy.example.org"})
+
+
+def test_each_enabled_area_brings_its_default_roles_unless_the_map_is_set() -> None:
+    from portal.plugins import build_plugin_manager, enabled_areas, with_area_roles
+
+    manager = build_plugin_manager(())
+    assert [a.slug for a in enabled_areas(manager)] == ["derby", "derbyshire"]  # all installed
+    mapped = with_area_roles(Settings.from_env(GOOD), manager).role_map
+    assert mapped["Derby.SpaClerk"] == "derby.spa_clerk"
+    assert mapped["Derbyshire.StartingPointSenior"] == "derbyshire.senior_practitioner"
+    assert mapped["Portal.Admin"] == "portal.admin"
+    only_derby = with_area_roles(Settings.from_env(GOOD), build_plugin_manager(("derby",)))
+    assert "Derbyshire.Practitioner" not in only_derby.role_map
+    council = Settings.from_env({**GOOD, "PORTAL_ROLE_MAP": "EH.Worker=derby.practitioner"})
+    assert with_area_roles(council, manager).role_map == {"EH.Worker": "derby.practitioner"}

@@ -8,6 +8,13 @@ from portal.plugin_api import AreaDescription, Contact, Locality, SocialCareRout
 
 DERBY = AreaDescription(
     slug="derby",
+    role_claims={
+        "Derby.Practitioner": "derby.practitioner",
+        "Derby.SpaClerk": "derby.spa_clerk",
+        "Derby.VcmChair": "derby.vcm_chair",
+        "Derby.AreaManager": "derby.area_manager",
+        "Derby.Auditor": "derby.auditor",
+    },
     name="Derby City",
     summary=(
         "Requests for multi-agency support go through the Single Point of Access clerk "

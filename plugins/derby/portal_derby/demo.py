@@ -8,7 +8,16 @@ from collections.abc import Awaitable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from portal.plugin_api import CurrentUser, Family, assessments, families, hookimpl, now_utc, teams
+from portal.plugin_api import (
+    CurrentUser,
+    DemoAddresses,
+    Family,
+    assessments,
+    families,
+    hookimpl,
+    now_utc,
+    teams,
+)
 from portal_derby import common, submissions, vcm
 from portal_derby.tables import DerbyVcmSubmission
 
@@ -133,3 +142,11 @@ async def load(users: Mapping[str, CurrentUser]) -> int:
 def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
     """The area's demo records (entry-point group ``portal_demo``)."""
     return load(users)
+
+
+@hookimpl
+def portal_demo_addresses() -> DemoAddresses:
+    """Where the area's fictional demo families live."""
+    return DemoAddresses(
+        town="Derby", postcodes=("DE1 3QT", "DE21 4BN", "DE22 1HF", "DE23 8PL", "DE24 9AS")
+    )

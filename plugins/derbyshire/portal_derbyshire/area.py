@@ -20,6 +20,16 @@ DISTRICTS = (
 
 DERBYSHIRE = AreaDescription(
     slug="derbyshire",
+    locality_word="Districts",
+    role_claims={
+        "Derbyshire.Practitioner": "derbyshire.practitioner",
+        "Derbyshire.StartingPoint": "derbyshire.starting_point",
+        "Derbyshire.StartingPointSenior": "derbyshire.senior_practitioner",
+        "Derbyshire.EarlyHelpAdvisor": "derbyshire.advisor",
+        "Derbyshire.VcmChair": "derbyshire.vcm_chair",
+        "Derbyshire.AreaManager": "derbyshire.area_manager",
+        "Derbyshire.Auditor": "derbyshire.auditor",
+    },
     name="Derbyshire",
     summary=(
         "Every request for advice, information or a service goes to Starting Point, whose "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping
 from datetime import timedelta
 
-from portal.plugin_api import CurrentUser, Family, families, hookimpl, now_utc, teams
+from portal.plugin_api import CurrentUser, DemoAddresses, Family, families, hookimpl, now_utc, teams
 from portal_derbyshire import common, requests, screening, triage, vcm
 from portal_derbyshire.tables import StartingPointRequest
 
@@ -99,3 +99,12 @@ async def load_demo(users: Mapping[str, CurrentUser]) -> int:
 def portal_demo_data(users: Mapping[str, CurrentUser]) -> Awaitable[int]:
     """The area's demo records (entry-point group ``portal_demo``)."""
     return load_demo(users)
+
+
+@hookimpl
+def portal_demo_addresses() -> DemoAddresses:
+    """Where the area's fictional demo families live."""
+    return DemoAddresses(
+        town="Chesterfield",
+        postcodes=("S40 2LX", "DE55 7JP", "SK17 6DA", "DE7 5RG", "DE56 1QN", "S43 4TB"),
+    )
