@@ -21,6 +21,7 @@ from portal.kernel.clock import now_utc
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form
 from portal.kernel.users import CurrentUser, is_area_manager
+from portal.meetings import series as schedule
 from portal.meetings import service
 from portal.meetings.series_controllers import SERIES_HANDLERS
 from portal.plugins import call_for_area, enabled_areas
@@ -57,7 +58,7 @@ async def meeting_for(
         )
         raise NotFoundException()
     my_teams = await teams.teams_of(user.id, meeting["area"])
-    if not service.may_open(user, meeting, my_teams):
+    if not schedule.may_open(user, meeting, my_teams):
         raise PermissionDeniedException(NOT_YOURS)  # the error handler audits refusals
     return user, meeting
 
@@ -95,7 +96,7 @@ async def record_view(
 
 
 def meeting_view(meeting: dict[str, Any]) -> dict[str, Any]:
-    return {**meeting, "when": service.when_label(meeting["starts_at"])}
+    return {**meeting, "when": schedule.when_label(meeting["starts_at"])}
 
 
 # The user's meetings -------------------------------------------------------------
@@ -108,24 +109,24 @@ async def my_meetings(request: Request[Any, Any, Any]) -> Template:
     groups = []
     for area in sorted(user.areas & enabled(request)):
         my_teams = await teams.teams_of(user.id, area)
-        for series in await service.series_in(area):
-            if not service.follows(user, series, my_teams):
+        for series in await schedule.series_in(area):
+            if not schedule.follows(user, series, my_teams):
                 continue
             rows = await service.meetings_of_series(series["id"], since=now - RECENT)
             counts = await service.cases_per_meeting([r["id"] for r in rows])
             taken = {r["starts_at"] for r in rows}
-            slots = [s for s in service.next_slots(series, now, EMPTY_SLOTS) if s not in taken]
+            slots = [s for s in schedule.next_slots(series, now, EMPTY_SLOTS) if s not in taken]
             meetings = [
-                {**r, "when": service.when_label(r["starts_at"]), "cases": counts.get(r["id"])}
+                {**r, "when": schedule.when_label(r["starts_at"]), "cases": counts.get(r["id"])}
                 for r in rows
             ]
             groups.append(
                 {
                     "series": series,
-                    "schedule": f"{service.WEEKDAYS[series['weekday']]}s at {series['start_time']}",
+                    "schedule": f"{schedule.WEEKDAYS[series['weekday']]}s at {series['start_time']}",
                     "meetings": [m for m in meetings if m["cases"]],
-                    "empty": [service.when_label(s) for s in slots],
-                    "can_open": service.may_open(user, series, my_teams),
+                    "empty": [schedule.when_label(s) for s in slots],
+                    "can_open": schedule.may_open(user, series, my_teams),
                     "can_reschedule": is_area_manager(user, area),
                 }
             )
@@ -432,7 +433,7 @@ async def printable(request: Request[Any, Any, Any], meeting_id: int, kind: str)
             "meeting": meeting_view(meeting),
             "items": items,
             "attendees": await service.attendance(meeting_id),
-            "printed_at": service.when_label(now_utc()),
+            "printed_at": schedule.when_label(now_utc()),
         },
     )
 

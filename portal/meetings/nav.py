@@ -12,7 +12,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from portal.kernel.users import CurrentUser
-from portal.meetings.service import chairs_or_manages
+from portal.meetings.series import chairs_or_manages
 from portal.plugins import enabled_areas
 
 STATE_KEY = "chairs_meetings"

@@ -14,12 +14,12 @@ from portal.audit import service as audit
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form
 from portal.kernel.users import CurrentUser, is_area_manager
-from portal.meetings import service
+from portal.meetings import series as schedule
 from portal.plugins import enabled_areas
 from portal.taf.web import number
 from portal.web.handlers import see_other, user_of
 
-DAYS = [(str(i), day) for i, day in enumerate(service.WEEKDAYS)]
+DAYS = [(str(i), day) for i, day in enumerate(schedule.WEEKDAYS)]
 
 
 async def series_for(
@@ -27,7 +27,7 @@ async def series_for(
 ) -> tuple[CurrentUser, dict[str, Any]]:
     """The series if this user manages its area: another area's is a 404."""
     user = user_of(request)
-    series = await service.series_by_id(series_id)
+    series = await schedule.series_by_id(series_id)
     areas = {a.slug for a in enabled_areas(request.app.state.plugin_manager)}
     if series is None or series["area"] not in user.areas & areas:
         await audit.record(
@@ -77,12 +77,12 @@ async def save_series(
     form = await Form.read(request)
     weekday, start_time = form.get("weekday"), form.get("start_time")
     location = form.text("location", max_length=200, label="Location")
-    for name, message in service.schedule_problems(weekday, start_time).items():
+    for name, message in schedule.schedule_problems(weekday, start_time).items():
         form.error(name, message)
     if not form.ok:
         return page(series, form, 422)
     try:
-        await service.reschedule(
+        await schedule.reschedule(
             user,
             series_id,
             number(form.get("version")) or 0,
@@ -91,7 +91,7 @@ async def save_series(
             location,
         )
     except StaleVersion:
-        current = await service.series_by_id(series_id)
+        current = await schedule.series_by_id(series_id)
         saved = schedule_form(current or series)
         days = dict(DAYS)
         rows = [

@@ -2,15 +2,12 @@
 
 The names area plugins may use, and the core keeps stable."""
 
+from portal.meetings.series import WEEKDAYS, ensure_series, next_slots, series_by_key
 from portal.meetings.service import (
-    WEEKDAYS,
-    ensure_series,
     meeting_at,
     meetings_of_series,
-    next_slots,
     place_on_agenda,
     placement_of,
-    series_by_key,
 )
 
 __all__ = [

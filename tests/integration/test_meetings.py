@@ -17,6 +17,7 @@ import pytest
 from portal.audit.tables import AuditEvent
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
+from portal.meetings import series as schedule
 from portal.meetings import service
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.teams import service as teams
@@ -61,7 +62,7 @@ def area(portal_factory: Callable[..., Portal], with_testshire: Any) -> Portal:
 async def make_series(
     team: str = "", chair_roles: tuple[str, ...] = ("testshire.vcm_chair",)
 ) -> int:
-    return await service.ensure_series(
+    return await schedule.ensure_series(
         "testshire",
         SERIES_KEY,
         "Upper Testing Vulnerable Children's Meeting",
@@ -88,7 +89,7 @@ def agenda_with_case(
         series_id = await make_series(team)
         series = await MeetingSeries.select().where(MeetingSeries.id == series_id).first()
         assert series is not None
-        [slot] = service.next_slots(series, datetime.now(UTC), 1)
+        [slot] = schedule.next_slots(series, datetime.now(UTC), 1)
         meeting_id = await service.meeting_at(series_id, slot)
         item_id = await service.place_on_agenda(
             None,
@@ -538,12 +539,12 @@ def test_print_views_hold_the_agenda_and_the_minutes_and_are_audited_as_exports(
 
 def test_next_slots_keep_uk_time_across_the_clock_changes() -> None:
     series = {"weekday": 1, "start_time": "10:00"}  # Tuesdays at 10:00 UK time
-    autumn = service.next_slots(series, datetime(2026, 10, 19, 12, tzinfo=UTC), 2)
+    autumn = schedule.next_slots(series, datetime(2026, 10, 19, 12, tzinfo=UTC), 2)
     assert autumn == [datetime(2026, 10, 20, 9, tzinfo=UTC), datetime(2026, 10, 27, 10, tzinfo=UTC)]
-    spring = service.next_slots(series, datetime(2026, 3, 24, 9, 30, tzinfo=UTC), 2)
+    spring = schedule.next_slots(series, datetime(2026, 3, 24, 9, 30, tzinfo=UTC), 2)
     # 09:30 UTC on 24 March is 09:30 GMT: that day's 10:00 is still to come
     assert spring == [datetime(2026, 3, 24, 10, tzinfo=UTC), datetime(2026, 3, 31, 9, tzinfo=UTC)]
-    assert service.when_label(spring[1]) == "Tuesday 31 March 2026 at 10:00am"
+    assert schedule.when_label(spring[1]) == "Tuesday 31 March 2026 at 10:00am"
 
 
 def test_the_areas_manager_changes_the_schedule_with_checks(area: Portal) -> None:
