@@ -22,6 +22,7 @@ from portal.admin.controllers import ADMIN, ADMIN_ROUTER
 from portal.areas import NavigationItem
 from portal.assessments.appendix_controllers import APPENDIX_HANDLERS
 from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
+from portal.assessments.version_controllers import VERSION_HANDLERS
 from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.middleware import SessionMiddleware
 from portal.auth.oidc import OidcClient
@@ -152,6 +153,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
                     *ACCESS_HANDLERS,
                     *ASSESSMENT_HANDLERS,
                     *APPENDIX_HANDLERS,
+                    *VERSION_HANDLERS,
                     *TAF_HANDLERS,
                     *ESCALATION_HANDLERS,
                     *CLOSURE_HANDLERS,

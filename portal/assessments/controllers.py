@@ -9,12 +9,11 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.assessments import appendices, documents, rescue, service
-from portal.assessments.sections import BY_SLUG, SECTIONS, VULNERABILITY_FACTORS, check, readable
+from portal.assessments import appendices, rescue, service
+from portal.assessments.sections import BY_SLUG, VULNERABILITY_FACTORS, check, readable
 from portal.consent.service import ConsentRequired
 from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.service import child_choices, people_of
@@ -24,7 +23,11 @@ from portal.web.handlers import see_other, user_of
 from portal.workdays.service import working_days_left
 
 BASE = "/families/{family_id:int}/assessments"
+
+
 ASSESSMENT = BASE + "/{assessment_id:int}"
+
+
 SECTION = ASSESSMENT + "/sections/{slug:str}"
 
 
@@ -368,123 +371,6 @@ async def start_changes(
     return see_other(path_of(family_id, assessment_id))
 
 
-@get(ASSESSMENT + "/history", name="assessment_history")
-async def history(
-    request: Request[Any, Any, Any],
-    family_access: NamedDependency[FamilyAccess],
-    family_id: FromPath[int],
-    assessment_id: FromPath[int],
-) -> Template:
-    access = family_access
-    assessment = await service.assessment_in(access.family, assessment_id)
-    versions = await service.versions_of(assessment_id)
-    snapshots = [json.loads(v["snapshot"]) for v in versions]
-    entries = [
-        {
-            "version": v,
-            "changes": service.changes_between(snapshots[i - 1], snapshots[i]) if i else [],
-        }
-        for i, v in enumerate(versions)
-    ]
-    return Template(
-        "assessments/history.html",
-        context={"family": access.family, "assessment": assessment, "entries": entries[::-1]},
-    )
-
-
-async def version_snapshot(assessment_id: int, number: int) -> dict[str, Any]:
-    for v in await service.versions_of(assessment_id):
-        if v["number"] == number:
-            return {**v, "snapshot": json.loads(v["snapshot"])}
-    raise NotFoundException()
-
-
-def snapshot_sections(snapshot: dict[str, Any]) -> list[tuple[Any, list[tuple[str, str]]]]:
-    return [
-        (s, readable(s, snapshot["sections"].get(s.slug, {})))
-        for s in SECTIONS
-        if s.required or any(v for v in snapshot["sections"].get(s.slug, {}).values())
-    ]
-
-
-@get(ASSESSMENT + "/versions/{number:int}", name="assessment_version")
-async def version_page(
-    request: Request[Any, Any, Any],
-    family_access: NamedDependency[FamilyAccess],
-    family_id: FromPath[int],
-    assessment_id: FromPath[int],
-    number: FromPath[int],
-) -> Template:
-    access = family_access
-    assessment = await service.assessment_in(access.family, assessment_id)
-    version = await version_snapshot(assessment_id, number)
-    return Template(
-        "assessments/document.html",
-        context={
-            "family": access.family,
-            "assessment": assessment,
-            "version": version,
-            "snapshot": version["snapshot"],
-            "sections": snapshot_sections(version["snapshot"]),
-            "printing": False,
-        },
-    )
-
-
-async def current_snapshot(access: FamilyAccess, assessment_id: int) -> dict[str, Any]:
-    assessment = await service.assessment_in(access.family, assessment_id)
-    return await service.snapshot(access.family, assessment)
-
-
-@get(ASSESSMENT + "/print", name="print_assessment")
-async def print_view(
-    request: Request[Any, Any, Any],
-    family_access: NamedDependency[FamilyAccess],
-    family_id: FromPath[int],
-    assessment_id: FromPath[int],
-) -> Template:
-    access = family_access
-    assessment = await service.assessment_in(access.family, assessment_id)
-    snapshot = await service.snapshot(access.family, assessment)
-    await documents.record_export(
-        user_of(request), access.family, assessment, "print", request.url.path
-    )
-    return Template(
-        "assessments/document.html",
-        context={
-            "family": access.family,
-            "assessment": assessment,
-            "version": None,
-            "snapshot": snapshot,
-            "sections": snapshot_sections(snapshot),
-            "printing": True,
-        },
-    )
-
-
-@get(ASSESSMENT + "/pdf", name="assessment_pdf")
-async def pdf(
-    request: Request[Any, Any, Any],
-    family_access: NamedDependency[FamilyAccess],
-    family_id: FromPath[int],
-    assessment_id: FromPath[int],
-) -> Response[bytes]:
-    access = family_access
-    assessment = await service.assessment_in(access.family, assessment_id)
-    snapshot = await service.snapshot(access.family, assessment)
-    await documents.record_export(
-        user_of(request), access.family, assessment, "pdf", request.url.path
-    )
-    body = documents.pdf_of(snapshot, snapshot_sections(snapshot), assessment)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="early-help-assessment-{assessment_id}.pdf"'
-        },
-    )
-
-
 HANDLERS: list[Any] = [
     new_assessment,
     start_assessment,
@@ -495,8 +381,4 @@ HANDLERS: list[Any] = [
     discard_draft,
     complete,
     start_changes,
-    history,
-    version_page,
-    print_view,
-    pdf,
 ]

@@ -13,7 +13,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from portal.assessments.controllers import snapshot_sections
+from portal.assessments.version_controllers import snapshot_sections
 from portal.case_audit import service
 from portal.closure import service as closure
 from portal.kernel.errors import StaleVersion
