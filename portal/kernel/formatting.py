@@ -26,10 +26,13 @@ def format_weekday(value: date | datetime) -> str:
 
 
 def format_clock(value: datetime) -> str:
-    """2:05pm, in UK time."""
+    """2:05pm, 10am, midday or midnight, in UK time (the GOV.UK style guide)."""
     local = value.astimezone(UK)
+    if local.minute == 0 and local.hour in (0, 12):
+        return "midnight" if local.hour == 0 else "midday"
     hour = local.hour % 12 or 12
-    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
 def format_when(value: datetime | str | None) -> str:
@@ -42,7 +45,7 @@ def format_when(value: datetime | str | None) -> str:
 
 
 def format_slot(value: datetime) -> str:
-    """Tuesday 3 March 2026 at 10:00am: a meeting or appointment, in UK time."""
+    """Tuesday 3 March 2026 at 10am: a meeting or appointment, in UK time."""
     return f"{format_weekday(value)} at {format_clock(value)}"
 
 

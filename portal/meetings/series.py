@@ -130,7 +130,7 @@ def can_chair(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> boo
 
 
 def when_label(at: datetime) -> str:
-    """A meeting's start in UK time: "Tuesday 3 March 2026 at 10:00am"."""
+    """A meeting's start in UK time: "Tuesday 3 March 2026 at 10am"."""
     return format_slot(at)
 
 

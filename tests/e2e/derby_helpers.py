@@ -44,7 +44,7 @@ POSTINGS = (
 )
 # Everyone the journeys sign in as: each must have signed in once to be found.
 STAFF_ACCOUNTS = ("derby.spa", "derby.lighthouse", "derby.mat", "derby.vcm")
-SLOT = re.compile(r"^\w+day \d{1,2} \w+ \d{4} at \d{2}:\d{2}$")
+SLOT = re.compile(r"^\w+day \d{1,2} \w+ \d{4} at (\d{1,2}(:\d{2})?[ap]m|midday|midnight)$")
 
 _staffed: list[bool] = []
 

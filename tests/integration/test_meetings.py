@@ -544,7 +544,7 @@ def test_next_slots_keep_uk_time_across_the_clock_changes() -> None:
     spring = schedule.next_slots(series, datetime(2026, 3, 24, 9, 30, tzinfo=UTC), 2)
     # 09:30 UTC on 24 March is 09:30 GMT: that day's 10:00 is still to come
     assert spring == [datetime(2026, 3, 24, 10, tzinfo=UTC), datetime(2026, 3, 31, 9, tzinfo=UTC)]
-    assert schedule.when_label(spring[1]) == "Tuesday 31 March 2026 at 10:00am"
+    assert schedule.when_label(spring[1]) == "Tuesday 31 March 2026 at 10am"
 
 
 def test_the_areas_manager_changes_the_schedule_with_checks(area: Portal) -> None:
