@@ -3,7 +3,7 @@ PDFs and CSVs alike (GOV.UK style: "27 March 2016 at 2:05pm", UK time)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from portal.kernel.clock import UK
@@ -25,9 +25,12 @@ def format_weekday(value: date | datetime) -> str:
     return f"{value:%A} {format_day(value)}"
 
 
-def format_clock(value: datetime) -> str:
-    """2:05pm, 10am, midday or midnight, in UK time (the GOV.UK style guide)."""
-    local = value.astimezone(UK)
+def format_clock(value: datetime | time | str) -> str:
+    """2:05pm, 10am, midday or midnight (the GOV.UK style guide): a moment in
+    UK time, or a time of day as stored ("10:00" for a weekly meeting)."""
+    if isinstance(value, str):
+        value = time.fromisoformat(value)
+    local = value.astimezone(UK) if isinstance(value, datetime) else value
     if local.minute == 0 and local.hour in (0, 12):
         return "midnight" if local.hour == 0 else "midday"
     hour = local.hour % 12 or 12

@@ -19,6 +19,7 @@ from portal.auth import service as auth
 from portal.families.service import restricted_among, with_children
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import StaleVersion
+from portal.kernel.formatting import format_clock
 from portal.kernel.forms import Form
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.meetings import series as schedule
@@ -123,7 +124,8 @@ async def my_meetings(request: Request[Any, Any, Any]) -> Template:
             groups.append(
                 {
                     "series": series,
-                    "schedule": f"{schedule.WEEKDAYS[series['weekday']]}s at {series['start_time']}",
+                    "schedule": f"{schedule.WEEKDAYS[series['weekday']]}s at "
+                    f"{format_clock(series['start_time'])}",
                     "meetings": [m for m in meetings if m["cases"]],
                     "empty": [schedule.when_label(s) for s in slots],
                     "can_open": schedule.may_open(user, series, my_teams),

@@ -138,7 +138,7 @@ def place_on_the_next_meeting_by_keyboard(clerk: Page, child: Child) -> str:
     assert SLOT.match(slot), slot
     assert slot.startswith("Tuesday"), slot  # North meets on Tuesdays
     # The first one offered is the coming week's.
-    held_on = datetime.strptime(slot.split(" ", 1)[1], "%d %B %Y at %H:%M").date()
+    held_on = datetime.strptime(slot.split(" ", 1)[1].split(" at ")[0], "%d %B %Y").date()
     assert 0 <= (held_on - date.today()).days <= 7, slot
     clerk.keyboard.press("Tab")
     skip = clerk.get_by_role("link", name="Skip to main content")

@@ -193,7 +193,7 @@ def test_reading_the_vcm_pages_never_creates_a_series(derby: Portal) -> None:  #
     page = derby.client.get("/derby/meetings")
     assert page.status_code == 200
     assert "North Vulnerable Children&#39;s Meeting" in page.text
-    assert "Every Tuesday at 10:00" in page.text and "Every Thursday at 13:30" in page.text
+    assert "Every Tuesday at 10am" in page.text and "Every Thursday at 1:30pm" in page.text
     as_user(derby, "derby.spa")
     item = derby.client.get(f"/derby/inbox/{submission_id}")
     assert item.status_code == 200

@@ -267,7 +267,7 @@ def test_the_agenda_page_is_audited_per_family_and_keeps_the_house_rules(area: P
     page = area.client.get(f"/meetings/{meeting_id}")
     check_page(page.text, "agenda")
     assert "Upper Testing Vulnerable Children&#39;s Meeting" in page.text
-    assert re.search(r"Tuesday \d{1,2} \w+ \d{4} at 10:00", page.text)
+    assert re.search(r"Tuesday \d{1,2} \w+ \d{4} at 10am", page.text)
     assert "Testshire House" in page.text
     assert "School attendance has dropped" in page.text
     assert XSS not in page.text and "&lt;script&gt;" in page.text
@@ -291,7 +291,7 @@ def test_my_meetings_lists_upcoming_meetings_with_cases_and_empty_slots(area: Po
         assert page.status_code == 200
         check_page(page.text, "/meetings")
         assert f'href="/meetings/{meeting_id}"' in page.text and "1 case" in page.text
-        assert page.text.count("at 10:00") >= 3  # the meeting and the next empty slots
+        assert page.text.count("at 10am") >= 3  # the meeting and the next empty slots
     assert "Change the schedule" in page.text  # the manager's
     as_user(area, CHAIR)
     assert "Change the schedule" not in area.client.get("/meetings").text

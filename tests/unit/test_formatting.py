@@ -1,6 +1,6 @@
 """Dates and times read the GOV.UK way, in UK time, wherever the portal writes them."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -21,6 +21,11 @@ from portal.kernel.formatting import format_clock, format_day, format_slot, form
 )
 def test_times_are_written_as_the_style_guide_asks(moment: datetime, words: str) -> None:
     assert format_clock(moment) == words
+
+
+def test_a_time_of_day_as_stored_reads_the_same_way() -> None:
+    assert format_clock("13:30") == "1:30pm"
+    assert format_clock(time(10)) == "10am"
 
 
 def test_a_slot_names_the_day_and_a_moment_the_date() -> None:
