@@ -46,6 +46,7 @@ from portal.plugins import (
     enabled_areas,
     with_area_roles,
 )
+from portal.record.cards import register_core_cards
 from portal.record.find import FIND_HANDLERS
 from portal.record.household import HOUSEHOLD_HANDLERS
 from portal.record.page import RECORD_HANDLERS
@@ -70,6 +71,7 @@ MAX_REQUEST_BODY_BYTES = 2 * 1024 * 1024
 def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = None) -> Litestar:
     """Build the portal. ``area_plugins`` replaces the installed entry points (tests)."""
     plugin_manager = build_plugin_manager(settings.areas, area_plugins)
+    register_core_cards(plugin_manager)
     settings = with_area_roles(settings, plugin_manager)
     engine = engine_from_url(settings.database_url)
     bind_tables(engine, [*CORE_TABLES, *area_tables(plugin_manager)])

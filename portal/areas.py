@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -127,15 +127,38 @@ class AreaTeam:
     member_roles: tuple[str, ...] = ()
 
 
+class FamilyRecord(Protocol):
+    """What a record card is told about the family (the record page has
+    checked the user's access): the core's family row satisfies it."""
+
+    id: Any
+    area: Any
+    locality: Any
+    status: Any
+    lead_practitioner: Any
+    statutory_lead: Any
+
+
+# Record cards: where each sits on the family's record page.
+CARDS_BEFORE_THE_RECORD = 50  # a card ordered below this comes before lead, people and consent
+
+
 @dataclass(frozen=True)
 class FamilyCard:
-    """The area's section on a family's record page: the plugin's template
-    (namespaced, e.g. "derby/_family_card.html", given ``family`` and ``card``)
-    and what it needs under ``card``; ``title`` heads it and names its link."""
+    """One section of a family's record page, from a core capability or the
+    family's own area: its template (namespaced, e.g. "derby/_family_card.html",
+    given ``family`` and ``card``, the ``context``), ``title`` heads it and names
+    its link, ``anchor`` is its id. ``order`` places it: the escalation banner
+    is 0, the area's card 20, the assessment 30, the TAF 40, closure 90; below
+    50 comes before the record's own sections. A ``banner`` sits above the
+    sections' list with no heading of its own."""
 
     title: str
     template: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    anchor: str = "area"
+    order: int = 20
+    banner: bool = False
 
 
 # Reports: what a report asks for, and each figure.

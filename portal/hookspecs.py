@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         AreaTeam,
         FamilyArrival,
         FamilyCard,
+        FamilyRecord,
         Measure,
         NavigationItem,
         RecordSection,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 PROJECT_NAME = "portal"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)  # for plugins and the core's own record cards
 
 
 @hookspec
@@ -89,9 +91,9 @@ def portal_area_teams() -> Sequence[AreaTeam]:
     """Return the area's teams (SPA inboxes, MATs, Early Help Teams) that area managers staff."""
 
 
-@hookspec(firstresult=True)
-def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
-    """Return a coroutine giving the area's card for a family's record page (family's area only)."""
+@hookspec
+def portal_family_card(family: FamilyRecord, user: CurrentUser) -> Awaitable[FamilyCard | None]:
+    """Return a coroutine giving a card for a family's record page (core and the family's area)."""
 
 
 @hookspec(firstresult=True)

@@ -48,9 +48,9 @@ def build_plugin_manager(
     return manager
 
 
-def _check_descriptions(manager: pluggy.PluginManager) -> None:
+def _check_descriptions(manager: AreaPluginManager) -> None:
     described = dict(call_per_area(manager, "portal_describe_area"))
-    for name, _ in manager.list_name_plugin():
+    for name in manager.areas:
         area = described.get(name)
         if not isinstance(area, AreaDescription) or area.slug != name:
             raise ConfigError(f"area plugin {name!r} must describe itself with slug {name!r}")

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
-from typing import Any
 
+from portal.areas import FamilyCard
 from portal.assessments.service import assessments_of, due_for_families
 from portal.families.tables import Family
+from portal.hookspecs import hookimpl
 from portal.kernel.users import CurrentUser
 
 
-async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
-    """Context for `templates/assessments/_family_card.html`."""
+@hookimpl
+def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
+    return card(family)
+
+
+async def card(family: Family) -> FamilyCard:
+    """The assessments, the one in progress's working days left, and whether one may start."""
     assessments = await assessments_of(family.id)
     due = (await due_for_families([family.id], date.today())).get(family.id)
     days_left = {due["assessment_id"]: due["days_left"]} if due else {}
-    return {
+    context = {
         "assessments": assessments,
-        "assessment_days_left": days_left,
-        "can_start_assessment": family.status == "open"
+        "days_left": days_left,
+        "can_start": family.status == "open"
         and not any(a["status"] == "in_progress" for a in assessments),
     }
+    return FamilyCard(
+        "Early Help Assessment", "assessments/_family_card.html", context, "assessment", 30
+    )

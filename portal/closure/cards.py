@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
 
+from portal.areas import FamilyCard
 from portal.closure import service
 from portal.families.tables import Family
+from portal.hookspecs import hookimpl
 from portal.kernel.users import CurrentUser
 
 
-async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
-    """Context for `templates/closure/_family_card.html`, under keys this module owns."""
+@hookimpl
+def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
+    return card(family, user)
+
+
+async def card(family: Family, user: CurrentUser) -> FamilyCard:
+    """Whether early help is open or closed, and every closure and reopening."""
     history = await service.history(family.id)
     latest = history[0] if history else None
     current = latest if family.status == "closed" and latest and not latest["reopened_at"] else None
-    return {
-        "closure": {
-            "current": current,
-            "history": history,
-            "can_close": service.may_close(user, family),
-            "reasons": service.REASONS,
-        }
+    context = {
+        "current": current,
+        "history": history,
+        "can_close": service.may_close(user, family),
+        "reasons": service.REASONS,
     }
+    return FamilyCard("Closure", "closure/_family_card.html", context, "closure", 90)

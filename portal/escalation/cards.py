@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
 
 from portal.access.service import relationship
+from portal.areas import FamilyCard
 from portal.escalation import service
 from portal.families.tables import Family
+from portal.hookspecs import hookimpl
 from portal.kernel.users import CurrentUser
 
 
-async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
-    """Context for `templates/escalation/_family_card.html`, under keys this module owns."""
+@hookimpl
+def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
+    return card(family, user)
+
+
+async def card(family: Family, user: CurrentUser) -> FamilyCard:
+    """The significant-harm banner, who leads while a statutory service does, and the history."""
     referrals = await service.referrals_of(family.id)
     since = None
     if family.statutory_lead:
@@ -28,11 +35,17 @@ async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
         for s in await service.step_downs_of(family.id)
     ]
     events.sort(key=lambda e: e["at"], reverse=True)
-    return {
-        "escalation": {
-            "statutory_lead": family.statutory_lead,
-            "since": since,
-            "history": events,
-            "can_step_down": await relationship(user, family) in service.MAY_RECORD_STEP_DOWN,
-        }
+    context = {
+        "statutory_lead": family.statutory_lead,
+        "since": since,
+        "history": events,
+        "can_step_down": await relationship(user, family) in service.MAY_RECORD_STEP_DOWN,
     }
+    return FamilyCard(
+        "Children's Social Care",
+        "escalation/_family_card.html",
+        context,
+        "social-care",
+        0,
+        banner=True,
+    )

@@ -9,8 +9,6 @@ functions plugins may call; never the whole service module. A test checks
 that every exported function and class says what it does in a docstring.
 """
 
-import pluggy
-
 from portal.access.dependencies import family_for
 from portal.areas import (
     AgendaDecision,
@@ -20,6 +18,7 @@ from portal.areas import (
     Contact,
     FamilyArrival,
     FamilyCard,
+    FamilyRecord,
     Locality,
     Measure,
     MeasureRow,
@@ -36,7 +35,7 @@ from portal.db import write_transaction
 from portal.demo_hookspecs import DemoAddresses
 from portal.families.access import FamilyAccess
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
-from portal.hookspecs import PROJECT_NAME
+from portal.hookspecs import hookimpl
 from portal.kernel.clock import UK, now_utc
 from portal.kernel.errors import NotAllowed, NotFound, StaleVersion
 from portal.kernel.formatting import (
@@ -65,8 +64,6 @@ from portal.plugin_api import (
 from portal.web.guards import require_area_role, require_role
 from portal.web.handlers import see_other, user_of
 
-hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
-
 __all__ = [
     "UK",
     "AgendaDecision",
@@ -80,6 +77,7 @@ __all__ = [
     "FamilyAccess",
     "FamilyArrival",
     "FamilyCard",
+    "FamilyRecord",
     "Form",
     "Locality",
     "Measure",

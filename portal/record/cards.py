@@ -1,37 +1,44 @@
-"""The practice cards on a family's record page, one per capability."""
+"""The cards on a family's record page: one registry, the `portal_family_card`
+hook, that the core's capabilities and the family's own area fill alike."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from portal.areas import FamilyCard
-from portal.assessments.cards import card as assessment_card
-from portal.closure.cards import card as closure_card
-from portal.escalation.cards import card as escalation_card
+from portal.assessments import cards as assessment_cards
+from portal.closure import cards as closure_cards
+from portal.escalation import cards as escalation_cards
 from portal.kernel.users import CurrentUser
-from portal.plugins import call_for_area
-from portal.taf.cards import card as taf_card
+from portal.plugins import area_hook
+from portal.taf import cards as taf_cards
 
 if TYPE_CHECKING:
     from portal.families.tables import Family
 
-CARDS = (escalation_card, assessment_card, taf_card, closure_card)
+CORE_CARDS: tuple[ModuleType, ...] = (
+    escalation_cards,
+    assessment_cards,
+    taf_cards,
+    closure_cards,
+)
 
 
-async def practice_cards(family: Family, user: CurrentUser) -> dict[str, Any]:
-    context: dict[str, Any] = {}
-    for card in CARDS:
-        context.update(await card(family, user))
-    return context
+def register_core_cards(manager: pluggy.PluginManager) -> None:
+    """The core's own cards join the registry as plugins that are no area, so
+    they answer for every family, and hook wrappers see them as any other."""
+    for module in CORE_CARDS:
+        manager.register(module, name=f"core:{module.__name__}")
 
 
-async def area_card(
+async def record_cards(
     manager: pluggy.PluginManager, family: Family, user: CurrentUser
-) -> FamilyCard | None:
-    """The family's own area's card (Derby's VCM requests, Starting Point's referrals)."""
-    pending = call_for_area(
-        manager, family.area, "portal_family_card", family_id=family.id, user=user
-    )
-    return await pending if pending is not None else None
+) -> list[FamilyCard]:
+    """Every card for the family, in page order: the core's and its own area's
+    (another area's plugin is never asked about this family)."""
+    pending = area_hook(manager, family.area, "portal_family_card")(family=family, user=user)
+    cards = [await each for each in pending if each is not None]
+    return sorted((card for card in cards if card is not None), key=lambda card: card.order)

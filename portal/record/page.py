@@ -9,12 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from portal.areas import CARDS_BEFORE_THE_RECORD
 from portal.consent import service as consent
 from portal.families import forms, service
 from portal.families.access import FamilyAccess
 from portal.kernel.users import can_see_access_history, is_area_manager
 from portal.lead import service as lead
-from portal.record.cards import area_card, practice_cards
+from portal.record.cards import record_cards
 from portal.sharing import service as sharing
 from portal.web.handlers import areas_by_slug, locality_name, user_of
 
@@ -40,8 +41,8 @@ async def family_record(
     return Template(
         "families/record.html",
         context={
-            **await practice_cards(family, user),
-            "area_card": await area_card(request.app.state.plugin_manager, family, user),
+            "cards": await record_cards(request.app.state.plugin_manager, family, user),
+            "cards_before_the_record": CARDS_BEFORE_THE_RECORD,
             "access": access,
             "read_only": not access.may_change,  # emergency access: no change links
             "family": family,

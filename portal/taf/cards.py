@@ -3,16 +3,23 @@ summary card (three queries)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
 
+from portal.areas import FamilyCard
 from portal.families.tables import Family
+from portal.hookspecs import hookimpl
 from portal.kernel.users import CurrentUser
 from portal.taf.service import OPEN_STATUSES, latest_meeting, review_state, today_uk
 from portal.taf.tables import PlanAction, TafMember
 
 
-async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
-    """Context for `templates/taf/_family_card.html`, under keys this module owns."""
+@hookimpl
+def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
+    return card(family)
+
+
+async def card(family: Family) -> FamilyCard:
+    """Members, open and overdue actions, and when the next review is due."""
     today = today_uk()
     members = await TafMember.count().where(
         (TafMember.family == family.id) & TafMember.removed_at.is_null()
@@ -21,11 +28,10 @@ async def card(family: Family, user: CurrentUser) -> dict[str, Any]:
         (PlanAction.family == family.id) & PlanAction.status.is_in(list(OPEN_STATUSES))
     )
     review = review_state(await latest_meeting(family.id), today)
-    return {
-        "taf_card": {
-            "members": members,
-            "open_actions": len(actions),
-            "overdue_actions": sum(1 for a in actions if a["due_on"] < today),
-            **review,
-        }
+    context = {
+        "members": members,
+        "open_actions": len(actions),
+        "overdue_actions": sum(1 for a in actions if a["due_on"] < today),
+        **review,
     }
+    return FamilyCard("Team Around the Family", "taf/_family_card.html", context, "taf", 40)

@@ -201,7 +201,7 @@ def review_twice_and_read_the_trend(
 
     # The family record's summary of the team.
     page.goto(f"{base_url}/families/{family_id}")
-    card = page.locator("#taf + dl.govuk-summary-list")
+    card = page.locator("#taf dl.govuk-summary-list")
     expect(card).to_contain_text(day_text(date.today() + timedelta(days=42)))
     check_accessibility(page)
     assert child.surname not in page.url

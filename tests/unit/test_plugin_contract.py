@@ -179,7 +179,7 @@ def test_area_hooks_are_called_through_pluggy_so_wrappers_see_them() -> None:
 
 def test_one_answer_hooks_are_firstresult() -> None:
     manager = build_plugin_manager(("derby",))
-    for name in ("portal_social_care_route", "portal_family_card", "portal_report_measures"):
+    for name in ("portal_social_care_route", "portal_report_measures", "portal_person_records"):
         assert getattr(manager.hook, name).spec.opts["firstresult"], name
     teams = call_for_area(manager, "derby", "portal_area_teams")
     assert teams and all(hasattr(t, "key") for t in teams)  # a list hook: that area's list

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from portal.plugin_api import CurrentUser, FamilyCard
+from portal.plugin_api import FamilyCard
 from portal_derby import pre_assessments, submissions
 
 
-async def family_card(family_id: int, user: CurrentUser) -> FamilyCard:
+async def family_card(family_id: int) -> FamilyCard:
     rows = await submissions.submissions_of(family_id)
     latest = rows[0] if rows else None
     return FamilyCard(

@@ -3,11 +3,11 @@ Point and where it is, and the way in (the record page has checked access)."""
 
 from __future__ import annotations
 
-from portal.plugin_api import CurrentUser, FamilyCard
+from portal.plugin_api import FamilyCard
 from portal_derbyshire import common, consultations, requests
 
 
-async def family_card(family_id: int, user: CurrentUser) -> FamilyCard:
+async def family_card(family_id: int) -> FamilyCard:
     sent = await requests.requests_for_family(family_id)
     latest = sent[0] if sent else None
     return FamilyCard(

@@ -14,6 +14,7 @@ from portal.plugin_api import (
     AreaTeam,
     CurrentUser,
     FamilyCard,
+    FamilyRecord,
     Measure,
     NavigationItem,
     RecordSection,
@@ -123,8 +124,8 @@ def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
 
 
 @hookimpl
-def portal_family_card(family_id: int, user: CurrentUser) -> Awaitable[FamilyCard | None]:
-    return card.family_card(family_id, user)
+def portal_family_card(family: FamilyRecord) -> Awaitable[FamilyCard | None]:
+    return card.family_card(family.id)
 
 
 @hookimpl
