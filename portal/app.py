@@ -30,6 +30,7 @@ from portal.case_audit.controllers import HANDLERS as CASE_AUDIT_HANDLERS
 from portal.caseload.controllers import CASELOAD_HANDLERS
 from portal.closure.controllers import HANDLERS as CLOSURE_HANDLERS
 from portal.consent.controllers import CONSENT_HANDLERS
+from portal.consultations.controllers import CONSULTATION_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.info_requests.controllers import HANDLERS as INFO_REQUEST_HANDLERS
@@ -151,6 +152,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
                     *HOUSEHOLD_HANDLERS,
                     *CONSENT_HANDLERS,
                     *SHARING_HANDLERS,
+                    *CONSULTATION_HANDLERS,
                     *LEAD_HANDLERS,
                     *ACCESS_HANDLERS,
                     *ASSESSMENT_HANDLERS,

@@ -13,6 +13,7 @@ from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from portal.case_audit.tables import CaseAuditFinding, CaseAuditSample
 from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
+from portal.consultations.tables import Consultation
 from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
@@ -44,6 +45,7 @@ CORE_TABLES = (
     ConsentRecord,
     ConsentWithdrawal,
     SharingDecision,
+    Consultation,
     LeadSpell,
     LeadTransfer,
     LeadDisagreement,

@@ -1,5 +1,5 @@
 """The core's records about a person, as sections of an information request:
-their person record, the household, consent, sharing, lead practitioners,
+their person record, the household, consent, sharing, consultations, lead practitioners,
 escalations, closures, notifications and who accessed the family's record."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from portal.areas import RecordItem, RecordSection, Redaction
 from portal.audit.tables import AuditEvent
 from portal.closure import service as closure
 from portal.consent import service as consent
+from portal.consultations import service as consultations
 from portal.escalation import service as escalation
 from portal.families.service import ROLES
 from portal.families.tables import Family, Person
@@ -22,7 +23,7 @@ from portal.info_requests.redaction import (
     Subject,
     full_name,
 )
-from portal.kernel.formatting import format_day, format_when
+from portal.kernel.formatting import in_words
 from portal.lead import service as lead
 from portal.notify.tables import Notification
 from portal.sharing import service as sharing
@@ -30,17 +31,7 @@ from portal.sharing import service as sharing
 Fields = tuple[tuple[str, str], ...]
 
 
-def text(value: Any) -> str:
-    """A stored value in words: dates GOV.UK style, blanks as 'Not recorded'."""
-    if value is None or value == "":
-        return "Not recorded"
-    if hasattr(value, "hour"):
-        return format_when(value)
-    if hasattr(value, "isoformat"):
-        return format_day(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
+text = in_words  # the kernel's one formatter, as the plugins' sections use
 
 
 def by(name: Any, when: Any, organisation: Any = "") -> str:
@@ -154,6 +145,24 @@ async def sharing_decisions(family_id: int) -> RecordSection:
         for row in reversed(await sharing.timeline(family_id))
     ]
     return RecordSection("Decisions to share information", tuple(items))
+
+
+async def consultations_with_the_line(family_id: int) -> RecordSection:
+    items = [
+        RecordItem(
+            f"Consultation on {text(row['consulted_on'])}",
+            (
+                ("Advice line", text(row["line"])),
+                ("Adviser", text(row["adviser_name"])),
+                ("Question", text(row["question"])),
+                ("Advice", text(row["advice"])),
+                ("Advised to refer to children's social care", text(row["significant_harm"])),
+            ),
+            by(row["recorded_by_name"], row["recorded_at"]),
+        )
+        for row in reversed(await consultations.consultations_of(family_id))
+    ]
+    return RecordSection("Consultations with the advice line", tuple(items))
 
 
 async def lead_practitioners(family_id: int) -> RecordSection:

@@ -94,6 +94,7 @@ async def gather(
         records.household(subject, family),
         await records.consents(subject, family.id),
         await records.sharing_decisions(family.id),
+        await records.consultations_with_the_line(family.id),
         await plan_records.assessment_records(subject, family),
         await plan_records.team_around_the_family(subject, family.id),
         await records.lead_practitioners(family.id),

@@ -11,6 +11,7 @@ import pluggy
 from portal.areas import FamilyCard
 from portal.assessments import cards as assessment_cards
 from portal.closure import cards as closure_cards
+from portal.consultations import cards as consultation_cards
 from portal.escalation import cards as escalation_cards
 from portal.kernel.users import CurrentUser
 from portal.plugins import area_hook
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 CORE_CARDS: tuple[ModuleType, ...] = (
     escalation_cards,
+    consultation_cards,
     assessment_cards,
     taf_cards,
     closure_cards,

@@ -47,6 +47,7 @@ async def family_record(
             "read_only": not access.may_change,  # emergency access: no change links
             "family": family,
             "place": locality_name(areas, family.area, family.locality),
+            "family_area": areas.get(family.area),
             "people": people,
             "relationships": relationships,
             "relationship_labels": dict(forms.RELATIONSHIPS),

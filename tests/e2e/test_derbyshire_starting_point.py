@@ -353,13 +353,9 @@ def test_a_third_family_is_stepped_up_to_childrens_social_care_from_the_keyboard
     # Tom calls the Consultation and Advice Service first: advised there may be
     # significant harm, he is taken straight to the page to refer.
     expect(page.locator("#starting-point-latest")).to_have_text("No request sent")
-    page.get_by_role("link", name="Requests and consultations").click()
-    expect(page.get_by_role("heading", level=1, name="Starting Point")).to_be_visible()
-    check_accessibility(page)
     page.get_by_role("button", name="Record a consultation").click()
-    expect(
-        page.get_by_role("heading", level=1, name="Record a consultation with Starting Point")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Record a consultation")).to_be_visible()
+    expect(page.get_by_text("Starting Point Consultation and Advice Service").first).to_be_visible()
     check_accessibility(page)
     page.get_by_label("What did you ask?").fill(
         "Bruising on Kayden's arm: does this meet the threshold?"
@@ -373,10 +369,11 @@ def test_a_third_family_is_stepped_up_to_childrens_social_care_from_the_keyboard
         page.get_by_role("heading", level=1, name="Refer to Children's Social Care")
     ).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Phone Starting Point now")).to_be_visible()
-    page.goto(f"{base_url}/derbyshire/families/{family_id}#consultations")
-    expect(page.locator("#consultations ~ .govuk-summary-card").first).to_contain_text(
-        "Advised to refer"
-    )
+    page.goto(f"{base_url}/families/{family_id}#advice")
+    expect(page.locator("#advice .govuk-summary-card").first).to_contain_text("Advised to refer")
+    page.get_by_role("link", name="Requests to Starting Point").click()
+    expect(page.get_by_role("heading", level=1, name="Starting Point")).to_be_visible()
+    check_accessibility(page)
 
     # The online referral, for a safeguarding concern: no consent to share, so
     # Tom says why.

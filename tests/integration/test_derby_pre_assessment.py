@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any
 
-from portal_derby.tables import DerbyConsultation, DerbyPreAssessment, DerbyVcmSubmission
+from portal_derby.tables import DerbyPreAssessment, DerbyVcmSubmission
 
 from portal.assessments.tables import AssessmentSection
 from portal.auth.service import current_user_from
@@ -27,7 +26,6 @@ from tests.integration.test_derby_vcm import (
     post_staff,
     pre_form,
 )
-from tests.support.families import date_fields
 from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 
@@ -166,41 +164,16 @@ def test_low_level_support_needs_consent_and_reaches_the_mat(derby: Portal) -> N
     assert user_id(derby, "priya.chandran") == ids["priya.chandran"]
 
 
-def test_the_consultation_line_and_significant_harm_lead_to_the_referral_route(
+def test_the_derby_page_points_to_the_consultation_line_and_the_record(
     derby: Portal,  # noqa: F811
 ) -> None:
     family_id, _ = new_family(derby)
     page = derby.client.get(f"/derby/families/{family_id}").text
     assert "Children&#39;s Services Professional Consultation Line" in page
     assert "01332 641172" in page
-    form = {
-        "form_key": "c1",
-        "spoke_to": "Duty team manager",
-        "question": "Is this a MAT case?",
-        "advice": "Complete an Early Help Assessment and send it to the VCM",
-        "significant_harm": "no",
-        **date_fields("consulted_on", date(2026, 11, 2)),
-    }
-    missing = post(derby, f"/derby/families/{family_id}/consultations", {**form, "advice": ""})
-    assert missing.status_code == 422 and "Enter what the line advised" in missing.text
-    low = post(derby, f"/derby/families/{family_id}/consultations", form)
-    assert (
-        low.status_code == 303 and low.headers["location"] == f"/derby/families/{family_id}#advice"
-    )
-    harm = post(
-        derby,
-        f"/derby/families/{family_id}/consultations",
-        {**form, "form_key": "c2", "significant_harm": "yes", "advice": "Refer to the IRT now"},
-    )
-    assert harm.status_code == 303
-    assert harm.headers["location"] == f"/families/{family_id}/escalate"
-    assert "Initial Response Team" in derby.client.get(harm.headers["location"]).text
-    rows = derby.run(DerbyConsultation.select().order_by(DerbyConsultation.id).run)
-    assert [r["significant_harm"] for r in rows] == [False, True]
-    assert (
-        "Refer to the Initial Response Team"
-        in derby.client.get(f"/derby/families/{family_id}").text
-    )
+    # consultations are the core's (tests/integration/test_consultations.py)
+    assert f'href="/families/{family_id}/consultations/new"' in page
+    assert f'href="/families/{family_id}#advice"' in page
 
 
 def test_checking_existing_involvement_names_the_lead_or_the_locality_clerk(

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from portal_derby.tables import (
-    DerbyConsultation,
     DerbyPreAssessment,
     DerbyPreAssessmentReview,
     DerbyVcmSubmission,
@@ -32,7 +31,7 @@ from tests.support.assessments import REQUIRED_SECTIONS
 from tests.support.families import date_fields
 from tests.support.portal import Portal, as_user, create_family, post, user_id
 
-DERBY_TABLES = (DerbyVcmSubmission, DerbyConsultation, DerbyPreAssessmentReview, DerbyPreAssessment)
+DERBY_TABLES = (DerbyVcmSubmission, DerbyPreAssessmentReview, DerbyPreAssessment)
 
 
 async def clean_derby() -> None:
@@ -402,7 +401,6 @@ def test_derbyshire_users_get_nothing_from_derby_routes(derby: Portal) -> None:
         f"/derby/families/{family_id}",
         f"/derby/families/{family_id}/vcm/new",
         f"/derby/families/{family_id}/pre-assessments/new",
-        f"/derby/families/{family_id}/consultations/new",
         pre_url,
         f"/derby/submissions/{submission_id}",
         f"/derby/inbox/{submission_id}",

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from portal_derbyshire import plugin
 from portal_derbyshire.demo import load_demo
-from portal_derbyshire.tables import Consultation, StartingPointRequest
+from portal_derbyshire.tables import StartingPointRequest
 
 from portal.assessments.tables import AssessmentVersion
 from portal.auth.service import current_user_from
@@ -58,7 +58,6 @@ def clock(portal: Portal) -> Clock:
 
 async def clean_derbyshire() -> None:
     await StartingPointRequest.delete(force=True)
-    await Consultation.delete(force=True)
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -647,37 +646,6 @@ def numeric_cells(html: str) -> list[str]:
     return re.findall(r'numeric">([^<]*)</td>', html)
 
 
-# Consultations -------------------------------------------------------------------------------------
-
-
-def test_a_consultation_with_significant_harm_goes_to_the_referral_route(
-    portal: Portal, clock: Clock
-) -> None:
-    family_id, _ = shire_family(portal)
-    page = portal.client.get(f"/derbyshire/families/{family_id}/consultations/new")
-    assert "01629 533190" in page.text
-    check_page(page.text, "consultation")
-    data = {
-        "form_key": "c1",
-        **date_fields("consulted_on", date(2026, 11, 16)),
-        "question": "Does this meet the threshold?",
-        "advice": "Refer to Starting Point now.",
-        "significant_harm": "yes",
-    }
-    response = post(portal, f"/derbyshire/families/{family_id}/consultations", data)
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/families/{family_id}/escalate"
-    escalate = portal.client.get(f"/families/{family_id}/escalate").text
-    assert "Phone Starting Point now" in escalate
-    calm = {**data, "form_key": "c2", "significant_harm": "no", "advice": "Try the EHA."}
-    response = post(portal, f"/derbyshire/families/{family_id}/consultations", calm)
-    assert response.headers["location"] == f"/derbyshire/families/{family_id}#consultations"
-    assert portal.run(Consultation.count().run) == 2
-    assert "Try the EHA." in portal.client.get(f"/derbyshire/families/{family_id}").text
-    missing = post(portal, f"/derbyshire/families/{family_id}/consultations", {"form_key": "c3"})
-    assert missing.status_code == 422 and "Enter the advice you were given" in missing.text
-
-
 # Separation and access ----------------------------------------------------------------------------
 
 ROUTES: list[Callable[[int, int], str]] = [
@@ -689,7 +657,6 @@ ROUTES: list[Callable[[int, int], str]] = [
     lambda f, r: "/derbyshire/reports/timeliness",
     lambda f, r: f"/derbyshire/families/{f}",
     lambda f, r: f"/derbyshire/families/{f}/referral",
-    lambda f, r: f"/derbyshire/families/{f}/consultations/new",
     lambda f, r: f"/derbyshire/requests/{r}",
 ]
 

@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from piccolo.table import Table
-from portal_derby.tables import DerbyConsultation, DerbyPreAssessment, DerbyPreAssessmentReview
-from portal_derbyshire.tables import Consultation as DerbyshireConsultation
+from portal_derby.tables import DerbyPreAssessment, DerbyPreAssessmentReview
 
 from portal.access.tables import BreakGlassGrant
 from portal.assessments.tables import (
@@ -26,6 +25,7 @@ from portal.audit.tables import AuditEvent
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
+from portal.consultations.tables import Consultation
 from portal.families.tables import Family, Person, PersonSearchKey, Relationship
 from portal.lead.tables import LeadSpell
 from portal.notify.tables import Notification, OutboxEmail
@@ -282,14 +282,11 @@ async def family(
     )
     await add(rows, DerbyPreAssessmentReview, pre_assessment=pre, version=1, reviewed_at=LONG_AGO)
     await add(
-        rows, DerbyConsultation, family=fid, consulted_on=LONG_AGO.date(), recorded_at=LONG_AGO
-    )
-    await add(
         rows,
-        DerbyshireConsultation,
+        Consultation,
         family=fid,
         recorded_by=user,
-        consulted_on=LONG_AGO,
+        consulted_on=LONG_AGO.date(),
         question="Advice?",
         advice="Offer a TAF",
         recorded_at=LONG_AGO,
@@ -388,7 +385,7 @@ def test_apply_deletes_each_due_family_whole_and_audits_it_without_personal_data
     assert {
         "derby_pre_assessment",
         "derby_pre_assessment_review",
-        "derbyshire_consultation",
+        "consultation",
     } <= tables_filled
     assert {
         "assessment_appendix",

@@ -1,6 +1,5 @@
 """Derby's records about a person, for an information request: pre-assessments
-(with their reviews), Professional Consultation Line contacts and requests to
-the Vulnerable Children's Meeting. All are the family's early help records, so
+(with their reviews) and requests to the Vulnerable Children's Meeting. All are the family's early help records, so
 each is included; the core's rules redact other people's details it holds."""
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from collections.abc import Sequence
 from portal.plugin_api import RecordItem, RecordSection, in_words
 from portal_derby.common import CONCLUSIONS, inbox_name, locality_name
 from portal_derby.tables import (
-    DerbyConsultation,
     DerbyPreAssessment,
     DerbyPreAssessmentReview,
     DerbyVcmSubmission,
@@ -77,34 +75,6 @@ async def pre_assessments(family_id: int) -> RecordSection:
     return RecordSection("Derby Early Help Pre-Assessments", tuple(items))
 
 
-async def consultations(family_id: int) -> RecordSection:
-    rows = await (
-        DerbyConsultation.select(
-            *DerbyConsultation.all_columns(),
-            DerbyConsultation.recorded_by.display_name.as_alias("by_name"),
-        )
-        .where(DerbyConsultation.family == family_id)
-        .order_by(DerbyConsultation.id)
-    )
-    items = [
-        RecordItem(
-            f"Consultation on {in_words(row['consulted_on'])}",
-            (
-                ("Spoke to", in_words(row["spoke_to"])),
-                ("Question", in_words(row["question"])),
-                ("Advice", in_words(row["advice"])),
-                (
-                    "Advised to refer to the Initial Response Team",
-                    in_words(row["significant_harm"]),
-                ),
-            ),
-            f"Recorded by {row['by_name'] or 'someone'} on {in_words(row['recorded_at'])}",
-        )
-        for row in rows
-    ]
-    return RecordSection("Derby Professional Consultation Line", tuple(items))
-
-
 async def vcm_submissions(family_id: int) -> RecordSection:
     rows = await (
         DerbyVcmSubmission.select(
@@ -152,6 +122,5 @@ async def vcm_submissions(family_id: int) -> RecordSection:
 async def person_records(person_id: int, family_id: int) -> Sequence[RecordSection]:
     return [
         await pre_assessments(family_id),
-        await consultations(family_id),
         await vcm_submissions(family_id),
     ]

@@ -1,6 +1,6 @@
-"""Derby's own records: the Early Help Pre-Assessment, Professional
-Consultation Line contacts, and submissions to the weekly Vulnerable
-Children's Meeting (VCM). Core records (families, people, users) are
+"""Derby's own records: the Early Help Pre-Assessment and submissions to the
+weekly Vulnerable Children's Meeting (VCM). Consultations with the line are
+the core's (portal.consultations). Core records (families, people, users) are
 referenced through the tables ``portal.plugin_api`` re-exports."""
 
 from piccolo.columns import Boolean, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
@@ -62,21 +62,6 @@ class DerbyPreAssessmentReview(Table, tablename="derby_pre_assessment_review"):
     changes = Text(default="[]")
 
 
-class DerbyConsultation(Table, tablename="derby_consultation"):
-    """A call to the Professional Consultation Line and what it advised."""
-
-    id = Serial(primary_key=True)
-    family = ForeignKey(references=Family, null=False, index=True)
-    consulted_on = Date()
-    spoke_to = Varchar(length=200, default="")
-    question = Text(default="")
-    advice = Text(default="")
-    significant_harm = Boolean(default=False)  # advised to refer to the Initial Response Team
-    recorded_by = ForeignKey(references=PortalUser, null=True, default=None)
-    recorded_at = Timestamptz()
-    idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
-
-
 class DerbyVcmSubmission(Table, tablename="derby_vcm_submission"):
     """A completed EHA sent, with consent, to the weekly VCM of the family's
     locality through its SPA clerk (or The Lighthouse), and what became of it.
@@ -118,4 +103,4 @@ class DerbyVcmSubmission(Table, tablename="derby_vcm_submission"):
     idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
 
 
-TABLES = (DerbyPreAssessment, DerbyPreAssessmentReview, DerbyConsultation, DerbyVcmSubmission)
+TABLES = (DerbyPreAssessment, DerbyPreAssessmentReview, DerbyVcmSubmission)

@@ -4,7 +4,7 @@ Point and where it is, and the way in (the record page has checked access)."""
 from __future__ import annotations
 
 from portal.plugin_api import FamilyCard
-from portal_derbyshire import common, consultations, requests
+from portal_derbyshire import common, requests
 
 
 async def family_card(family_id: int) -> FamilyCard:
@@ -17,6 +17,5 @@ async def family_card(family_id: int) -> FamilyCard:
             "latest": latest,
             "status": common.STATUSES.get(latest["status"], ("", ""))[0] if latest else "",
             "requests": len(sent),
-            "consultations": len(await consultations.consultations_of(family_id)),
         },
     )

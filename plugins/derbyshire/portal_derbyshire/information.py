@@ -1,7 +1,6 @@
 """Derbyshire's records about a person, for an information request: requests
 to Starting Point (with the Initial Contact, the screening decision and the
-VCM's allocation) and consultations with the Consultation and Advice Service.
-All are the family's early help records, so each is included."""
+VCM's allocation). All are the family's early help records, so each is included."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from portal_derbyshire.common import (
     TRIAGE,
     VCM_OUTCOMES,
 )
-from portal_derbyshire.tables import Consultation, StartingPointRequest
+from portal_derbyshire.tables import StartingPointRequest
 
 
 async def starting_point_requests(family_id: int) -> RecordSection:
@@ -87,29 +86,5 @@ async def starting_point_requests(family_id: int) -> RecordSection:
     return RecordSection("Derbyshire Starting Point requests and Initial Contacts", tuple(items))
 
 
-async def consultations(family_id: int) -> RecordSection:
-    rows = await (
-        Consultation.select(
-            *Consultation.all_columns(), Consultation.recorded_by.display_name.as_alias("by_name")
-        )
-        .where(Consultation.family == family_id)
-        .order_by(Consultation.id)
-    )
-    items = [
-        RecordItem(
-            f"Consultation on {in_words(row['consulted_on'])}",
-            (
-                ("Adviser", in_words(row["adviser_name"])),
-                ("Question", in_words(row["question"])),
-                ("Advice", in_words(row["advice"])),
-                ("Advised to refer for significant harm", in_words(row["significant_harm"])),
-            ),
-            f"Recorded by {row['by_name']} on {in_words(row['recorded_at'])}",
-        )
-        for row in rows
-    ]
-    return RecordSection("Derbyshire Consultation and Advice Service", tuple(items))
-
-
 async def person_records(person_id: int, family_id: int) -> Sequence[RecordSection]:
-    return [await starting_point_requests(family_id), await consultations(family_id)]
+    return [await starting_point_requests(family_id)]

@@ -1,8 +1,8 @@
 """Starting Point's records: each request for advice, information or a service
-(an online referral), its Initial Contact and screening decision, and the
-consultations practitioners record with the Consultation and Advice Service."""
+(an online referral), its Initial Contact and screening decision. Consultations
+with the Consultation and Advice Service are the core's (portal.consultations)."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from portal.plugin_api import Family, PortalUser
@@ -56,20 +56,4 @@ class StartingPointRequest(Table, tablename="derbyshire_sp_request"):
     idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
 
 
-class Consultation(Table, tablename="derbyshire_consultation"):
-    """A practitioner's call to the Starting Point Consultation and Advice Service
-    about a family, and the advice given."""
-
-    id = Serial(primary_key=True)
-    family = ForeignKey(references=Family, null=False, index=True)
-    recorded_by = ForeignKey(references=PortalUser, null=False, index=True)
-    consulted_on = Timestamptz()
-    adviser_name = Varchar(length=200, default="")
-    question = Text()
-    advice = Text()
-    significant_harm = Boolean(default=False)
-    recorded_at = Timestamptz()
-    idempotency_key = Varchar(length=64, null=True, default=None, unique=True)
-
-
-TABLES = [StartingPointRequest, Consultation]
+TABLES = [StartingPointRequest]

@@ -6,7 +6,6 @@ from typing import Any
 
 from portal_derby.controllers import (
     area,
-    consultations,
     inbox,
     pre_assessments,
     submissions,
@@ -28,8 +27,6 @@ HANDLERS: list[Any] = [
     pre_assessments.review_pre_assessment,
     pre_assessments.start_assessment,
     pre_assessments.request_support,
-    consultations.new_consultation,
-    consultations.record_consultation,
     submissions.new_submission,
     submissions.submit,
     submissions.submission_page,

@@ -17,7 +17,7 @@ from portal.plugin_api import (
     teams,
     user_of,
 )
-from portal_derby import common, consultations, pre_assessments, submissions, vcm
+from portal_derby import common, pre_assessments, submissions, vcm
 from portal_derby import teams as derby_teams
 from portal_derby.area import DERBY
 from portal_derby.controllers.web import (
@@ -103,7 +103,6 @@ async def family_page(request: Req, family_id: FromPath[int]) -> Template:
         lead=await lead.lead_of(family),
         contacts=await derby_teams.locality_contacts(family.locality),
         pre_assessments=await pre_assessments.pre_assessments_of(family.id),
-        consultations=await consultations.consultations_of(family.id),
         submissions=await submissions.submissions_of(family.id),
         completed=await submissions.completed_assessments(family),
         in_progress=await assessments.in_progress_for(family.id),

@@ -1,5 +1,5 @@
 """Derbyshire's pages, mounted under /derbyshire: the online referral to Starting
-Point, the family's Derbyshire page, consultations, Starting Point's queue with
+Point, the family's Derbyshire page, Starting Point's queue with
 the 24-hour clock, triage and screening, the referrer's and staff's lists,
 and the timeliness report. Every handler is guarded by a Derbyshire role."""
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.static_files import create_static_files_router
 
-from portal_derbyshire.controllers import area, consultations, queue, referral, requests
+from portal_derbyshire.controllers import area, queue, referral, requests
 from portal_derbyshire.controllers.web import DERBYSHIRE_ROLES
 
 __all__ = ["DERBYSHIRE_ROLES", "HANDLERS"]
@@ -29,8 +29,6 @@ HANDLERS: list[Any] = [
     area.family_page,
     referral.new_referral,
     referral.send_referral,
-    consultations.new_consultation,
-    consultations.record_consultation,
     requests.request_page,
     requests.triage_request,
     requests.screen_request,

@@ -14,7 +14,7 @@ from portal.plugin_api import (
     families,
     user_of,
 )
-from portal_derbyshire import common, consultations, requests
+from portal_derbyshire import common, requests
 from portal_derbyshire.controllers.web import (
     ANY_ROLE,
     common_context,
@@ -64,6 +64,5 @@ async def family_page(request: Request[Any, Any, Any], family_id: FromPath[int])
             "family": family,
             "children": await families.child_choices(family.id),
             "requests": await requests.requests_for_family(family.id),
-            "consultations": await consultations.consultations_of(family.id),
         },
     )
