@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from portal.assessments import service as assessments
+from portal.assessments import versions as assessment_versions
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser
 from portal.consent import service as consent
@@ -259,7 +260,7 @@ async def _demo_assessment(
             "/demo",
         )
     if state == "completed":
-        await assessments.complete(author, family, assessment, "/demo")
+        await assessment_versions.complete(author, family, assessment, "/demo")
 
 
 async def _near_duplicates(

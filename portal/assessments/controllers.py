@@ -12,7 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.assessments import appendices, rescue, service
+from portal.assessments import appendices, rescue, service, versions
 from portal.assessments.sections import BY_SLUG, VULNERABILITY_FACTORS, check, readable
 from portal.consent.service import ConsentRequired
 from portal.families.access import FamilyAccess, ReadOnlyAccess
@@ -120,7 +120,7 @@ async def overview_context(
         "drafts": drafts,
         "days_left": await working_days_left(date.today(), assessment["due_on"]),
         "can_edit": can_edit(access),
-        "versions": await service.versions_of(assessment_id),
+        "versions": await versions.versions_of(assessment_id),
         "appendices": await appendices.listed(assessment_id),
         "child": dict(await child_choices(family.id)).get(str(assessment["child"]), ""),
     }
@@ -342,7 +342,7 @@ async def complete(
     require_edit(access)
     assessment = await service.assessment_in(access.family, assessment_id)
     try:
-        problems = await service.complete(
+        problems = await versions.complete(
             user_of(request), access.family, assessment, request.url.path
         )
     except service.NotEditable:
@@ -367,7 +367,7 @@ async def start_changes(
     access = family_access
     require_edit(access)
     assessment = await service.assessment_in(access.family, assessment_id)
-    await service.start_changes(user_of(request), access.family, assessment, request.url.path)
+    await versions.start_changes(user_of(request), access.family, assessment, request.url.path)
     return see_other(path_of(family_id, assessment_id))
 
 

@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from portal.assessments import documents, service
+from portal.assessments import versions as frozen
 from portal.assessments.controllers import ASSESSMENT
 from portal.assessments.sections import SECTIONS, readable
 from portal.families.access import FamilyAccess
@@ -28,12 +29,12 @@ async def history(
 ) -> Template:
     access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
-    versions = await service.versions_of(assessment_id)
+    versions = await frozen.versions_of(assessment_id)
     snapshots = [json.loads(v["snapshot"]) for v in versions]
     entries = [
         {
             "version": v,
-            "changes": service.changes_between(snapshots[i - 1], snapshots[i]) if i else [],
+            "changes": frozen.changes_between(snapshots[i - 1], snapshots[i]) if i else [],
         }
         for i, v in enumerate(versions)
     ]
@@ -44,7 +45,7 @@ async def history(
 
 
 async def version_snapshot(assessment_id: int, number: int) -> dict[str, Any]:
-    for v in await service.versions_of(assessment_id):
+    for v in await frozen.versions_of(assessment_id):
         if v["number"] == number:
             return {**v, "snapshot": json.loads(v["snapshot"])}
     raise NotFoundException()
@@ -84,7 +85,7 @@ async def version_page(
 
 async def current_snapshot(access: FamilyAccess, assessment_id: int) -> dict[str, Any]:
     assessment = await service.assessment_in(access.family, assessment_id)
-    return await service.snapshot(access.family, assessment)
+    return await frozen.snapshot(access.family, assessment)
 
 
 @get(ASSESSMENT + "/print", name="print_assessment")
@@ -96,7 +97,7 @@ async def print_view(
 ) -> Template:
     access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
-    snapshot = await service.snapshot(access.family, assessment)
+    snapshot = await frozen.snapshot(access.family, assessment)
     await documents.record_export(
         user_of(request), access.family, assessment, "print", request.url.path
     )
@@ -122,7 +123,7 @@ async def pdf(
 ) -> Response[bytes]:
     access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
-    snapshot = await service.snapshot(access.family, assessment)
+    snapshot = await frozen.snapshot(access.family, assessment)
     await documents.record_export(
         user_of(request), access.family, assessment, "pdf", request.url.path
     )

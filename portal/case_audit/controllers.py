@@ -18,7 +18,7 @@ from portal.case_audit import service
 from portal.closure import service as closure
 from portal.kernel.errors import StaleVersion
 from portal.kernel.forms import Form, new_form_key, whole_number
-from portal.taf import plan as taf_plan
+from portal.taf import actions as taf_actions
 from portal.taf import service as taf
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
@@ -203,7 +203,7 @@ async def case_page(
             "form": form,
             "stale": stale,
             "sections": snapshot_sections(record["snapshot"]),
-            "statuses": taf_plan.STATUSES,
+            "statuses": taf_actions.STATUSES,
             "meeting_kinds": taf.MEETING_KINDS,
             "closure_reasons": closure.REASONS,
             "grade_choices": list(service.GRADES.items()),

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from portal.assessments import service as assessments
+from portal.assessments import versions as assessment_versions
 from portal.assessments.tables import Assessment
 from portal.audit import service as audit
 from portal.case_audit.tables import CaseAuditFinding, CaseAuditSample
@@ -35,6 +36,7 @@ from portal.kernel.errors import NotAllowed, NotFound, StaleVersion
 from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser
 from portal.taf import plan as taf_plan
+from portal.taf import reviews as taf_reviews
 from portal.taf import service as taf
 
 AUDITOR = "auditor"
@@ -314,13 +316,17 @@ async def episode_record(family: Family, assessment: dict[str, Any]) -> dict[str
         Assessment.family == family.id
     )
     window = episode_windows(siblings)[assessment["id"]]
-    versions = await assessments.versions_of(assessment["id"])
+    versions = await assessment_versions.versions_of(assessment["id"])
     latest = versions[-1] if versions else None
     snapshot = (
-        json.loads(latest["snapshot"]) if latest else await assessments.snapshot(family, assessment)
+        json.loads(latest["snapshot"])
+        if latest
+        else await assessment_versions.snapshot(family, assessment)
     )
     today = taf.today_uk()
-    meetings = [m for m in await taf.meetings_of(family.id) if in_window(m["held_on"], window)]
+    meetings = [
+        m for m in await taf_reviews.meetings_of(family.id) if in_window(m["held_on"], window)
+    ]
     closures = [
         c for c in await closure.history(family.id) if in_window(c["closed_at"].date(), window)
     ]

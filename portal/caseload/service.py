@@ -16,7 +16,7 @@ from portal.assessments.service import due_for_families as assessments_due
 from portal.families.service import with_children
 from portal.families.tables import Family
 from portal.kernel.users import CurrentUser
-from portal.taf.service import due_for_families as taf_due
+from portal.taf.reviews import due_for_families as taf_due
 from portal.taf.tables import TafMember
 
 SOON_WORKING_DAYS = 5

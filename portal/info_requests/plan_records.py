@@ -9,6 +9,7 @@ from typing import Any
 
 from portal.areas import RecordItem, RecordSection, Redaction
 from portal.assessments import service as assessments
+from portal.assessments import versions as assessment_versions
 from portal.assessments.sections import SECTIONS, readable
 from portal.families.service import ROLES
 from portal.families.tables import Family
@@ -19,7 +20,9 @@ from portal.info_requests.redaction import (
     Subject,
     assessment_answer,
 )
+from portal.taf import actions as taf_actions
 from portal.taf import plan as taf_plan
+from portal.taf import reviews as taf_reviews
 from portal.taf import service as taf
 from portal.taf.tables import FamilyGoal, GoalChange
 
@@ -82,7 +85,7 @@ async def assessment_records(subject: Subject, family: Family) -> RecordSection:
                 f"Started by {assessment['started_by_name']}",
             )
         )
-        for version in await assessments.versions_of(assessment["id"]):
+        for version in await assessment_versions.versions_of(assessment["id"]):
             found, withheld = snapshot_items(
                 subject,
                 f"{name}, version {version['number']}",
@@ -95,7 +98,7 @@ async def assessment_records(subject: Subject, family: Family) -> RecordSection:
             found, withheld = snapshot_items(
                 subject,
                 f"{name}, working copy",
-                await assessments.snapshot(family, assessment),
+                await assessment_versions.snapshot(family, assessment),
                 "Not yet completed",
             )
             items += found
@@ -121,8 +124,8 @@ async def team_around_the_family(subject: Subject, family_id: int) -> RecordSect
         if member["removed_at"]:
             fields.append(("Removed", text(member["removed_at"])))
         items.append(RecordItem(f"Member: {member['name']}", tuple(fields)))
-    for meeting in reversed(await taf.meetings_of(family_id)):
-        attendees = ", ".join(a["name"] for a in await taf.attendees_of(meeting["id"]))
+    for meeting in reversed(await taf_reviews.meetings_of(family_id)):
+        attendees = ", ".join(a["name"] for a in await taf_reviews.attendees_of(meeting["id"]))
         fields = [
             ("Held on", text(meeting["held_on"])),
             ("Chair", meeting["chair"] or "Not recorded"),
@@ -159,14 +162,14 @@ async def team_around_the_family(subject: Subject, family_id: int) -> RecordSect
         if goal["archived_at"]:
             fields.append(("Archived", text(goal["archived_at"])))
         items.append(RecordItem(f"Goal: {goal['text']}", tuple(fields)))
-    for action in await taf_plan.actions_of(family_id, taf.today_uk()):
+    for action in await taf_actions.actions_of(family_id, taf.today_uk()):
         items.append(
             RecordItem(
                 f"Action: {action['what']}",
                 (
                     ("Who", action["owner_name"]),
                     ("By when", text(action["due_on"])),
-                    ("Status", taf_plan.STATUSES.get(action["status"], action["status"])),
+                    ("Status", taf_actions.STATUSES.get(action["status"], action["status"])),
                     ("Progress", action["progress_note"] or "None recorded"),
                 ),
                 by("", action["created_at"]),

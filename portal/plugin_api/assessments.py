@@ -7,14 +7,13 @@ from portal.assessments.service import (
     StaleSection,
     assessment_in,
     assessments_of,
-    complete,
     in_progress_for,
     incomplete_sections,
     save_section,
     section_of,
     start,
-    versions_of,
 )
+from portal.assessments.versions import complete, versions_of
 
 __all__ = [
     "AlreadyInProgress",

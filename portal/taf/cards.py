@@ -9,7 +9,8 @@ from portal.areas import FamilyCard
 from portal.families.tables import Family
 from portal.hookspecs import hookimpl
 from portal.kernel.users import CurrentUser
-from portal.taf.service import OPEN_STATUSES, latest_meeting, review_state, today_uk
+from portal.taf.reviews import latest_meeting, review_state
+from portal.taf.service import OPEN_STATUSES, today_uk
 from portal.taf.tables import PlanAction, TafMember
 
 

@@ -14,7 +14,9 @@ from litestar.response import Redirect, Template
 from portal.families.access import FamilyAccess
 from portal.families.service import people_of
 from portal.kernel.forms import Form, new_form_key
-from portal.taf import plan, service
+from portal.taf import actions as plan_actions
+from portal.taf import goals as plan_goals
+from portal.taf import plan, reviews, service
 from portal.taf.plan_controllers import PLAN_HANDLERS
 from portal.taf.web import family_name, member_label, number
 from portal.web.handlers import see_other, user_of
@@ -39,8 +41,8 @@ async def team(
     access = family_access
     family = access.family
     today = service.today_uk()
-    meetings = await service.meetings_of(family.id)
-    actions = await plan.actions_of(family.id, today)
+    meetings = await reviews.meetings_of(family.id)
+    actions = await plan_actions.actions_of(family.id, today)
     return Template(
         "taf/team.html",
         context={
@@ -51,7 +53,7 @@ async def team(
             "kinds": service.MEMBER_KINDS,
             "meetings": meetings,
             "meeting_kinds": service.MEETING_KINDS,
-            "review": service.review_state(meetings[0] if meetings else None, today),
+            "review": reviews.review_state(meetings[0] if meetings else None, today),
             "open_actions": sum(1 for a in actions if a["status"] in service.OPEN_STATUSES),
             "overdue_actions": sum(1 for a in actions if a["overdue"]),
         },
@@ -214,7 +216,7 @@ async def meeting_context(family: Family, form: Form, review: bool) -> dict[str,
         "review": review,
         "members": [(str(m["id"]), member_label(m)) for m in members],
         "kinds": [(k, v) for k, v in service.MEETING_KINDS.items() if k != "review"],
-        "goals": await plan.active_goals(family.id) if review else [],
+        "goals": await plan_goals.active_goals(family.id) if review else [],
         "scale": [(str(n), str(n)) for n in range(11)],
     }
 
@@ -231,11 +233,11 @@ async def new_meeting(
     today = service.today_uk()
     form = Form({"form_key": new_form_key()})
     form.set_date("held_on", today)
-    form.set_date("next_review", service.default_next_review(today))
+    form.set_date("next_review", reviews.default_next_review(today))
     return Template("taf/meeting_new.html", context=await meeting_context(family, form, review))
 
 
-def read_meeting(form: Form, context: dict[str, Any]) -> service.NewMeeting | None:
+def read_meeting(form: Form, context: dict[str, Any]) -> reviews.NewMeeting | None:
     kinds = [k for k, _ in context["kinds"]]
     missing_kind = "Select what kind of meeting this was"
     kind = "review" if context["review"] else form.choice("kind", kinds, missing_kind)
@@ -262,7 +264,7 @@ def read_meeting(form: Form, context: dict[str, Any]) -> service.NewMeeting | No
     next_review = form.date(
         "next_review", "the date of the next review", required=False, when="any"
     )
-    meeting = service.NewMeeting(
+    meeting = reviews.NewMeeting(
         kind=kind,
         held_on=held_on or date.min,
         chair=chair,
@@ -275,7 +277,7 @@ def read_meeting(form: Form, context: dict[str, Any]) -> service.NewMeeting | No
         attendees=attendees,
         scores=scores,
     )
-    for name, message in service.meeting_problems(meeting).items():
+    for name, message in reviews.meeting_problems(meeting).items():
         form.error(name, message, f"{name}-day" if name == "next_review" else name)
     return meeting if form.ok and held_on is not None else None
 
@@ -294,7 +296,7 @@ async def record_meeting(
     meeting = read_meeting(form, context)
     if meeting is None:
         return Template("taf/meeting_new.html", context=context, status_code=422)
-    meeting_id = await service.record_meeting(user, family, meeting, form.get("form_key"))
+    meeting_id = await reviews.record_meeting(user, family, meeting, form.get("form_key"))
     return see_other(f"/families/{family.id}/taf/meetings/{meeting_id}")
 
 
@@ -306,7 +308,7 @@ async def meeting_page(
     meeting_id: FromPath[int],
 ) -> Template:
     family = family_access.family
-    meeting = await service.meeting_in(family.id, meeting_id)
+    meeting = await reviews.meeting_in(family.id, meeting_id)
     return Template(
         "taf/meeting.html",
         context={
@@ -314,7 +316,7 @@ async def meeting_page(
             "name": await family_name(family),
             "meeting": meeting,
             "kind": service.MEETING_KINDS.get(meeting["kind"], meeting["kind"]),
-            "attendees": await service.attendees_of(meeting_id),
+            "attendees": await reviews.attendees_of(meeting_id),
             "scores": await plan.review_scores(meeting_id),
         },
     )

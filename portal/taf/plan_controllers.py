@@ -15,7 +15,9 @@ from portal.audit import service as audit
 from portal.families.access import FamilyAccess
 from portal.kernel.errors import NotAllowed, StaleVersion
 from portal.kernel.forms import Form, new_form_key
-from portal.taf import plan, service
+from portal.taf import actions as plan_actions
+from portal.taf import goals as plan_goals
+from portal.taf import plan, reviews, service
 from portal.taf.web import family_name, member_label, number
 from portal.web.handlers import see_other, user_of
 
@@ -41,10 +43,10 @@ async def plan_page(
             "plan": the_plan,
             "can_manage": service.can_manage(user, family),
             "may_update": {
-                a["id"] for a in the_plan.all_actions if plan.may_update(user, family, a)
+                a["id"] for a in the_plan.all_actions if plan_actions.may_update(user, family, a)
             },
-            "statuses": plan.STATUSES,
-            "review": service.review_state(await service.latest_meeting(family.id), today),
+            "statuses": plan_actions.STATUSES,
+            "review": reviews.review_state(await reviews.latest_meeting(family.id), today),
         },
     )
 
@@ -77,8 +79,8 @@ async def family_plan(
             "name": await family_name(family),
             "plan": await plan.plan_of(family.id, today),
             "members": members,
-            "statuses": plan.PLAIN_STATUSES,
-            "review": service.review_state(await service.latest_meeting(family.id), today),
+            "statuses": plan_actions.PLAIN_STATUSES,
+            "review": reviews.review_state(await reviews.latest_meeting(family.id), today),
             "today": today,
         },
     )
@@ -127,7 +129,7 @@ async def add_goal(
             context={"family": family, "form": form, "goal": None},
             status_code=422,
         )
-    goal_id = await plan.add_goal(user, family, *goal, form.get("form_key"))
+    goal_id = await plan_goals.add_goal(user, family, *goal, form.get("form_key"))
     return see_other(f"/families/{family.id}/taf/plan#goal-{goal_id}")
 
 
@@ -150,7 +152,7 @@ async def edit_goal(
 ) -> Template:
     family = family_access.family
     service.require_manager(user_of(request), family)
-    goal = await plan.goal_in(family.id, goal_id)
+    goal = await plan_goals.goal_in(family.id, goal_id)
     return Template(
         "taf/goal.html", context={"family": family, "form": goal_form(goal), "goal": goal}
     )
@@ -166,7 +168,7 @@ async def save_goal(
     user = user_of(request)
     family = family_access.family
     service.require_manager(user, family)
-    goal = await plan.goal_in(family.id, goal_id)
+    goal = await plan_goals.goal_in(family.id, goal_id)
     form = await Form.read(request)
     read = read_goal(form)
     reason = form.text("reason", max_length=2000, label="Reason")
@@ -176,7 +178,7 @@ async def save_goal(
         context = {"family": family, "form": form, "goal": goal}
         return Template("taf/goal.html", context=context, status_code=422)
     try:
-        await plan.reword_goal(user, family, goal_id, version_of(form), *read, reason)
+        await plan_goals.reword_goal(user, family, goal_id, version_of(form), *read, reason)
     except StaleVersion as stale:
         return conflict(
             form,
@@ -196,7 +198,7 @@ async def archive_goal(
     goal_id: FromPath[int],
 ) -> Redirect:
     family = family_access.family
-    await plan.archive_goal(user_of(request), family, goal_id)
+    await plan_goals.archive_goal(user_of(request), family, goal_id)
     return see_other(f"/families/{family.id}/taf/plan#archived-goals")
 
 
@@ -208,18 +210,18 @@ async def action_context(family: Family, form: Form, **extra: Any) -> dict[str, 
     action = extra.get("action")
     if action and action["owner_removed_at"] is not None:  # kept until someone else is chosen
         members.append((str(action["owner"]), f"{action['owner_name']} (no longer in the team)"))
-    goals = await plan.active_goals(family.id)
+    goals = await plan_goals.active_goals(family.id)
     return {
         "family": family,
         "form": form,
         "members": members,
         "goals": [(str(g["id"]), f"Goal {g['number']}: {g['text'][:80]}") for g in goals],
-        "statuses": list(plan.STATUSES.items()),
+        "statuses": list(plan_actions.STATUSES.items()),
         **extra,
     }
 
 
-def read_action(form: Form, context: dict[str, Any]) -> plan.NewAction | None:
+def read_action(form: Form, context: dict[str, Any]) -> plan_actions.NewAction | None:
     what = form.text("what", "Enter what will be done", max_length=2000, label="Action")
     owner = form.choice(
         "owner", [m for m, _ in context["members"]], "Select who in the team will do it"
@@ -229,7 +231,7 @@ def read_action(form: Form, context: dict[str, Any]) -> plan.NewAction | None:
     goal_id = int(goal) if goal in {g for g, _ in context["goals"]} else None
     if not form.ok or due_on is None:
         return None
-    return plan.NewAction(what=what, owner_id=int(owner), due_on=due_on, goal_id=goal_id)
+    return plan_actions.NewAction(what=what, owner_id=int(owner), due_on=due_on, goal_id=goal_id)
 
 
 @get("/families/{family_id:int}/taf/actions/new", name="taf_new_action")
@@ -258,7 +260,7 @@ async def add_action(
     new = read_action(form, context)
     if new is None:
         return Template("taf/action_new.html", context=context, status_code=422)
-    action_id = await plan.add_action(user, family, new, form.get("form_key"))
+    action_id = await plan_actions.add_action(user, family, new, form.get("form_key"))
     return see_other(f"/families/{family.id}/taf/plan#action-{action_id}")
 
 
@@ -283,8 +285,8 @@ async def editable_action(
     unless they may update this action."""
     user = user_of(request)
     family = access.family
-    action = await plan.action_in(family.id, action_id)
-    if not plan.may_update(user, family, action):
+    action = await plan_actions.action_in(family.id, action_id)
+    if not plan_actions.may_update(user, family, action):
         raise NotAllowed(
             "You can only update your own actions. Ask the lead practitioner "
             "or whoever owns this action to update it"
@@ -324,13 +326,13 @@ async def save_action(
     family, action, manager = await editable_action(request, family_access, action_id)
     form = await Form.read(request)
     context = await action_context(family, form, action=action, manager=manager)
-    status = form.choice("status", plan.STATUSES, "Select the action's status")
+    status = form.choice("status", plan_actions.STATUSES, "Select the action's status")
     note = form.text("progress_note", max_length=4000, label="Progress note")
-    update = plan.ActionUpdate(status=status, progress_note=note)
+    update = plan_actions.ActionUpdate(status=status, progress_note=note)
     if manager:
         new = read_action(form, context)
         if new is not None:
-            update = plan.ActionUpdate(
+            update = plan_actions.ActionUpdate(
                 status=status,
                 progress_note=note,
                 what=new.what,
@@ -340,7 +342,7 @@ async def save_action(
     if not form.ok:
         return Template("taf/action_edit.html", context=context, status_code=422)
     try:
-        await plan.update_action(user, family, action_id, version_of(form), update)
+        await plan_actions.update_action(user, family, action_id, version_of(form), update)
     except StaleVersion as stale:
         return conflict(
             form,
@@ -350,7 +352,7 @@ async def save_action(
             back=f"/families/{family.id}/taf/plan#action-{action_id}",
             labels={
                 "owner": dict(context["members"]),
-                "status": plan.STATUSES,
+                "status": plan_actions.STATUSES,
             },
         )
     return see_other(f"/families/{family.id}/taf/plan#action-{action_id}")

@@ -20,7 +20,7 @@ from portal.auth.tables import PortalUser
 from portal.families.tables import Family, Person
 from portal.kernel.clock import now_utc
 from portal.notify.tables import Notification
-from portal.taf import service
+from portal.taf import reviews, service
 from portal.taf.tables import FamilyGoal, GoalChange, GoalScore, PlanAction, TafMeeting, TafMember
 from tests.support.families import date_fields
 from tests.support.page_rules import check_page
@@ -326,7 +326,7 @@ def test_an_overdue_review_and_overdue_actions_are_flagged(portal: Portal) -> No
     assert "is overdue" in portal.client.get(f"/families/{team.family_id}/taf").text
     plan = portal.client.get(f"/families/{team.family_id}/taf/plan").text
     assert "Overdue" in plan
-    due = portal.run(service.due_for_families, [team.family_id, 999], team.health, today())
+    due = portal.run(reviews.due_for_families, [team.family_id, 999], team.health, today())
     assert due[team.family_id] == {
         "next_review_on": held + timedelta(weeks=6),
         "review_overdue": True,
@@ -337,7 +337,7 @@ def test_an_overdue_review_and_overdue_actions_are_flagged(portal: Portal) -> No
     assert due[999]["next_review_on"] is None and due[999]["my_open_actions"] == 0
     # A new meeting settles the review.
     post(portal, f"/families/{team.family_id}/taf/meetings", meeting_form())
-    due = portal.run(service.due_for_families, [team.family_id], team.lead, today())
+    due = portal.run(reviews.due_for_families, [team.family_id], team.lead, today())
     assert due[team.family_id]["review_overdue"] is False
     assert due[team.family_id]["my_open_actions"] == 0  # Samuel's action, not Hannah's
 

@@ -10,8 +10,10 @@ from typing import Any, cast
 
 from portal.families.tables import Family
 from portal.kernel.users import CurrentUser
-from portal.taf.plan import drift_of, is_overdue, may_update
-from portal.taf.service import NewMeeting, can_manage, meeting_problems, review_state
+from portal.taf.actions import is_overdue, may_update
+from portal.taf.goals import drift_of
+from portal.taf.reviews import NewMeeting, meeting_problems, review_state
+from portal.taf.service import can_manage
 
 DAY = date(2026, 3, 2)
 
