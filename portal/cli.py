@@ -251,7 +251,7 @@ async def _notify_worker(settings: Settings, once: bool, interval: float) -> int
 
 
 async def _rebuild_search_keys(database_url: str) -> int:
-    from portal.families.service import rebuild_search_keys
+    from portal.families.search import rebuild_search_keys
 
     await _bind_database(database_url)
     print(f"Rebuilt the search keys of {await rebuild_search_keys()} people.")

@@ -17,6 +17,7 @@ import pluggy
 from portal.areas import RecordSection, Redaction
 from portal.audit import service as audit
 from portal.families import matching
+from portal.families import search as family_search
 from portal.families import service as families
 from portal.families.tables import Family, Person
 from portal.info_requests import plan_records, records
@@ -76,7 +77,7 @@ async def person_in_my_area(user: CurrentUser, person_id: int) -> tuple[Person, 
 async def find_people(user: CurrentUser, query: matching.PersonDetails) -> list[dict[str, Any]]:
     """Likely matches among the families of the areas this user manages."""
     mine = managed_areas(user)
-    found = await families.find_candidates(query)
+    found = await family_search.find_candidates(query)
     return [
         {"person": person, "family": family, "match": match}
         for person, family, match in found

@@ -1,104 +1,40 @@
 """Meeting pages: the signed-in user's meetings, a meeting's agenda with its
 attendance, a decision per case, marking the meeting held, and the printable
-agenda and minutes. Only the meeting's chairs and its area's managers open a
+agenda and minutes (decisions in ``decision_controllers``). Only the meeting's chairs and its area's managers open a
 meeting; another area's meeting does not exist (404)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.areas import AgendaOutcome
 from portal.audit import service as audit
 from portal.auth import service as auth
-from portal.families.service import restricted_among, with_children
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import StaleVersion
 from portal.kernel.formatting import format_clock
 from portal.kernel.forms import Form
-from portal.kernel.users import CurrentUser, is_area_manager
+from portal.kernel.users import is_area_manager
 from portal.meetings import series as schedule
 from portal.meetings import service
+from portal.meetings.decision_controllers import DECISION_HANDLERS
+from portal.meetings.pages import (
+    EMPTY_SLOTS,
+    RECENT,
+    cases,
+    enabled,
+    meeting_for,
+    meeting_view,
+    record_view,
+)
 from portal.meetings.series_controllers import SERIES_HANDLERS
-from portal.plugins import call_for_area, enabled_areas
 from portal.taf.service import find_practitioners, in_area
 from portal.taf.web import number
 from portal.teams import service as teams
 from portal.web.handlers import see_other, user_of
-
-RECENT = timedelta(days=14)  # past meetings stay listed this long, to minute them
-EMPTY_SLOTS = 3
-NOT_YOURS = "Only the meeting's chairs and the area's managers can open its agenda"
-
-
-def enabled(request: Request[Any, Any, Any]) -> set[str]:
-    return {a.slug for a in enabled_areas(request.app.state.plugin_manager)}
-
-
-async def meeting_for(
-    request: Request[Any, Any, Any], meeting_id: int
-) -> tuple[CurrentUser, dict[str, Any]]:
-    """The meeting if this user may open it: 404 for another area's (or no)
-    meeting, 403 for someone in the area who neither chairs nor manages."""
-    user = user_of(request)
-    meeting = await service.meeting_by_id(meeting_id)
-    if meeting is None or meeting["area"] not in user.areas & enabled(request):
-        await audit.record(
-            "meeting_viewed",
-            "refused",
-            actor=user,
-            record_type="meeting",
-            record_id=meeting_id,
-            page=request.url.path,
-            reason="not found" if meeting is None else "another area",
-        )
-        raise NotFoundException()
-    my_teams = await teams.teams_of(user.id, meeting["area"])
-    if not schedule.may_open(user, meeting, my_teams):
-        raise PermissionDeniedException(NOT_YOURS)  # the error handler audits refusals
-    return user, meeting
-
-
-async def cases(meeting_id: int) -> list[dict[str, Any]]:
-    """The agenda with each family's children's names and whether it is restricted."""
-    items = await with_children(await service.agenda(meeting_id), lambda r: r["family"])
-    ids = [item["family"] for item in items]
-    restricted = await restricted_among(ids)
-    return [{**item, "restricted": item["family"] in restricted} for item in items]
-
-
-async def record_view(
-    request: Request[Any, Any, Any],
-    user: CurrentUser,
-    meeting: dict[str, Any],
-    items: list[dict[str, Any]],
-    action: str,
-) -> None:
-    """One event for the meeting and one per family shown (its access history)."""
-    page = request.url.path
-    await audit.record(
-        action, "success", actor=user, record_type="meeting", record_id=meeting["id"], page=page
-    )
-    for item in items:
-        await audit.record(
-            action,
-            "success",
-            actor=user,
-            record_type="agenda_item",
-            record_id=item["id"],
-            family_id=item["family"],
-            page=page,
-        )
-
-
-def meeting_view(meeting: dict[str, Any]) -> dict[str, Any]:
-    return {**meeting, "when": schedule.when_label(meeting["starts_at"])}
-
 
 # The user's meetings -------------------------------------------------------------
 
@@ -278,150 +214,6 @@ async def remove_attendee(
     return see_other(f"/meetings/{meeting_id}#attendance")
 
 
-# Decisions -----------------------------------------------------------------------
-
-
-def outcomes_of(request: Request[Any, Any, Any], meeting: dict[str, Any]) -> list[AgendaOutcome]:
-    """The decisions this meeting can make, from its area's plugin."""
-    found = call_for_area(
-        request.app.state.plugin_manager,
-        meeting["area"],
-        "portal_agenda_outcomes",
-        series_key=meeting["series_key"],
-    )
-    return list(found or [])
-
-
-async def allocation_choices(area: str, outcome: AgendaOutcome) -> list[tuple[str, str]]:
-    """Who a case can be allocated to: the outcome's team, or anyone in the area."""
-    if outcome.allocation_team:
-        members = await teams.team_members(area, outcome.allocation_team)
-        return [
-            (str(m["user"]), f"{m['name']} ({m['role']})" if m["role"] else m["name"])
-            for m in members
-        ]
-    rows = await auth.active_users()
-    return [(str(r["id"]), r["display_name"]) for r in rows if in_area(r["roles"], area)]
-
-
-async def item_for(meeting: dict[str, Any], item_id: int) -> dict[str, Any]:
-    try:
-        item = await service.item_in(meeting["id"], item_id)
-    except service.NotOnAgenda:
-        raise NotFoundException() from None
-    [shown] = await with_children([item], lambda r: r["family"])
-    return shown
-
-
-async def decision_context(
-    request: Request[Any, Any, Any], meeting: dict[str, Any], item: dict[str, Any], form: Form
-) -> dict[str, Any]:
-    outcomes = outcomes_of(request, meeting)
-    return {
-        "meeting": meeting_view(meeting),
-        "item": item,
-        "form": form,
-        "outcomes": [
-            {
-                "outcome": o,
-                "members": await allocation_choices(meeting["area"], o) if o.allocates else [],
-            }
-            for o in outcomes
-        ],
-    }
-
-
-@get("/meetings/{meeting_id:int}/items/{item_id:int}/decision", name="meeting_decision")
-async def decision_form(
-    request: Request[Any, Any, Any], meeting_id: FromPath[int], item_id: FromPath[int]
-) -> Template:
-    user, meeting = await meeting_for(request, meeting_id)
-    item = await item_for(meeting, item_id)
-    await record_view(request, user, meeting, [item], "agenda_case_viewed")
-    form = Form({"version": str(item["version"])})
-    if item["outcome"]:
-        form.values["outcome"] = item["outcome"]
-    return Template(
-        "meetings/decision.html", context=await decision_context(request, meeting, item, form)
-    )
-
-
-@post("/meetings/{meeting_id:int}/items/{item_id:int}/decision", name="meeting_decide")
-async def decide(
-    request: Request[Any, Any, Any], meeting_id: FromPath[int], item_id: FromPath[int]
-) -> Template | Redirect:
-    user, meeting = await meeting_for(request, meeting_id)
-    item = await item_for(meeting, item_id)
-    form = await Form.read(request)
-    context = await decision_context(request, meeting, item, form)
-    by_key = {c["outcome"].key: c for c in context["outcomes"]}
-    chosen = by_key.get(form.get("outcome"))
-    outcome: AgendaOutcome | None = chosen["outcome"] if chosen else None
-    key = outcome.key if outcome else ""
-    decision = form.get(f"decision-{key}")
-    allocated_to: int | None = None
-    if chosen and outcome and outcome.allocates:
-        picked = form.get(f"allocated_to-{key}")
-        if picked in {m for m, _ in chosen["members"]}:
-            allocated_to = int(picked)
-    if len(decision) > 10000:
-        form.error("decision", "The decision must be 10000 characters or fewer", f"decision-{key}")
-    for name, message in service.decision_problems(outcome, decision, allocated_to).items():
-        form.error(name, message, f"{name}-{key}" if name != "outcome" else "outcome")
-    if not form.ok or outcome is None:
-        return Template("meetings/decision.html", context=context, status_code=422)
-    manager = request.app.state.plugin_manager
-    area = meeting["area"]
-    try:
-        await service.decide(
-            user,
-            meeting,
-            item_id,
-            number(form.get("version")) or 0,
-            outcome,
-            decision,
-            allocated_to=allocated_to,
-            on_decided=lambda d: call_for_area(manager, area, "portal_agenda_decided", decision=d),
-        )
-    except StaleVersion as stale:
-        current = stale.current
-        if current["outcome"] == outcome.key and current["decision"] == decision.strip():
-            return see_other(f"/meetings/{meeting_id}#item-{item_id}")  # a double click
-        return stale_decision(meeting, item, current, outcome, decision, form)
-    return see_other(f"/meetings/{meeting_id}#item-{item_id}")
-
-
-def stale_decision(
-    meeting: dict[str, Any],
-    item: dict[str, Any],
-    current: dict[str, Any],
-    outcome: AgendaOutcome,
-    decision: str,
-    form: Form,
-) -> Template:
-    """Someone decided the case (or changed it) after this form was opened."""
-    if current["outcome"]:
-        return Template(
-            "meetings/already_decided.html",
-            context={
-                "meeting": meeting_view(meeting),
-                "item": {**item, **current},
-                "yours": {"label": outcome.label, "decision": decision},
-            },
-            status_code=409,
-        )
-    return Template(
-        "errors/conflict.html",
-        context={
-            "rows": [{"label": "Decision", "yours": decision, "saved": "", "differs": True}],
-            "resubmit": {**form.values, "version": str(current["version"])},
-            "action": f"/meetings/{meeting['id']}/items/{item['id']}/decision",
-            "back": f"/meetings/{meeting['id']}#item-{item['id']}",
-        },
-        status_code=409,
-    )
-
-
 # Printing --------------------------------------------------------------------------
 
 
@@ -457,9 +249,8 @@ HANDLERS: list[Any] = [
     new_attendee,
     add_attendee,
     remove_attendee,
-    decision_form,
-    decide,
     print_agenda,
     print_minutes,
     *SERIES_HANDLERS,
+    *DECISION_HANDLERS,
 ]

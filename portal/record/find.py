@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 
 from portal.access.service import relationships
 from portal.audit import service as audit
-from portal.families import forms, matching, service
+from portal.families import forms, matching, search, service
 from portal.kernel.errors import SearchLimitReached
 from portal.kernel.forms import Form, new_form_key
 from portal.kernel.users import CurrentUser
@@ -30,7 +30,7 @@ async def find_form(request: Request[Any, Any, Any]) -> Template:
 
 async def check_search_rate(request: Request[Any, Any, Any], via: str = "search") -> None:
     """Raises SearchLimitReached (a 429 page, or the form's own error) over the limit."""
-    await service.check_search_rate(user_of(request), request.app.state.settings.search_limit, via)
+    await search.check_search_rate(user_of(request), request.app.state.settings.search_limit, via)
 
 
 async def duplicate_check(
@@ -43,7 +43,7 @@ async def duplicate_check(
     Over the limit it raises SearchLimitReached."""
     user = user_of(request)
     await check_search_rate(request, via="duplicate check")
-    found = await service.find_candidates(query, exclude_family=exclude_family)
+    found = await search.find_candidates(query, exclude_family=exclude_family)
     summaries = await match_summaries(user, found)
     await audit.record(
         "family_search", "success", actor=user, results=len(summaries), via="duplicate check"
@@ -84,7 +84,7 @@ async def find(request: Request[Any, Any, Any]) -> Template:
     query = read_search(form)
     if query is None:
         return Template("families/find.html", context={"form": form}, status_code=422)
-    results = await match_summaries(user, await service.find_candidates(query))
+    results = await match_summaries(user, await search.find_candidates(query))
     await audit.record("family_search", "success", actor=user, results=len(results))
     return Template(
         "families/find.html",
@@ -136,7 +136,7 @@ async def create_family(request: Request[Any, Any, Any]) -> Template | Redirect:
             "families/new.html", context=new_family_context(request, form), status_code=422
         )
     if form.get("confirm_new") != "yes":
-        query = service.details_of(child.columns(), household.postcode)
+        query = search.details_of(child.columns(), household.postcode)
         try:
             duplicates = await duplicate_check(request, query)
         except SearchLimitReached as limit:

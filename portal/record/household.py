@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.areas import FamilyArrival
-from portal.families import forms, service
+from portal.families import forms, search, service
 from portal.families.access import FamilyAccess
 from portal.kernel.errors import SearchLimitReached, StaleVersion
 from portal.kernel.forms import Form, new_form_key
@@ -148,7 +148,7 @@ async def add_person(
             "families/person.html", context=person_context(family, form), status_code=422
         )
     if form.get("confirm_new") != "yes":
-        query = service.details_of(person.columns(), family.postcode)
+        query = search.details_of(person.columns(), family.postcode)
         try:
             duplicates = await duplicate_check(request, query, exclude_family=family.id)
         except SearchLimitReached as limit:

@@ -70,7 +70,7 @@ def test_demo_data_covers_every_locality_and_its_near_duplicates_are_found(
     from datetime import date
 
     from portal.families import matching
-    from portal.families.service import find_candidates
+    from portal.families.search import find_candidates
     from portal.families.tables import Family
     from portal.plugins import build_plugin_manager, enabled_areas
 
@@ -105,7 +105,7 @@ def test_rebuild_search_keys_restores_find_before_create(portal: Portal) -> None
     from datetime import date
 
     from portal.families import matching
-    from portal.families.service import find_candidates
+    from portal.families.search import find_candidates
     from portal.families.tables import PersonSearchKey
     from tests.support.portal import create_family
 
