@@ -24,7 +24,6 @@ from portal.assessments.appendix_controllers import APPENDIX_HANDLERS
 from portal.assessments.controllers import HANDLERS as ASSESSMENT_HANDLERS
 from portal.assessments.version_controllers import VERSION_HANDLERS
 from portal.auth.controllers import AUTH_HANDLERS
-from portal.auth.middleware import SessionMiddleware
 from portal.auth.oidc import OidcClient
 from portal.case_audit.controllers import HANDLERS as CASE_AUDIT_HANDLERS
 from portal.caseload.controllers import CASELOAD_HANDLERS
@@ -37,9 +36,9 @@ from portal.info_requests.controllers import HANDLERS as INFO_REQUEST_HANDLERS
 from portal.kernel.users import is_area_manager
 from portal.lead.controllers import LEAD_HANDLERS
 from portal.meetings.controllers import HANDLERS as MEETING_HANDLERS
-from portal.meetings.nav import MeetingsNavMiddleware, shows_meetings
+from portal.meetings.nav import shows_meetings
 from portal.notify.controllers import HANDLERS as NOTIFY_HANDLERS
-from portal.notify.middleware import UnreadCountMiddleware, unread_notifications
+from portal.notify.middleware import unread_notifications
 from portal.plugins import (
     area_tables,
     build_plugin_manager,
@@ -52,6 +51,7 @@ from portal.record.find import FIND_HANDLERS
 from portal.record.household import HOUSEHOLD_HANDLERS
 from portal.record.page import RECORD_HANDLERS
 from portal.reports.controllers import HANDLERS as REPORT_HANDLERS
+from portal.request_facts import RequestFactsMiddleware
 from portal.settings import Settings
 from portal.sharing.controllers import SHARING_HANDLERS
 from portal.tables import CORE_TABLES
@@ -176,7 +176,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         ],
         guards=[require_sign_in],
         dependencies=FAMILY_DEPENDENCIES,
-        middleware=[SessionMiddleware(settings), UnreadCountMiddleware(), MeetingsNavMiddleware()],
+        middleware=[RequestFactsMiddleware(settings, area_slugs)],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],
         exception_handlers={NoRelationship: no_relationship, **EXCEPTION_HANDLERS},  # type: ignore[dict-item]

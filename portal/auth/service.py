@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -138,28 +138,47 @@ async def start_session(engine: Engine, user_id: int, id_token: str, replaces: s
     return token
 
 
-async def load_session(token: str, settings: Settings) -> ActiveSession | None:
-    """The live session for this cookie token, or None (ending it if it timed out)."""
-    token_hash = hash_token(token)
-    row = await PortalSession.objects(PortalSession.user).get(
-        PortalSession.token_hash == token_hash
+@dataclass(frozen=True)
+class StoredSession:
+    """A session row and its user, as one read found them."""
+
+    id: int
+    token_hash: str
+    created_at: datetime
+    last_seen_at: datetime
+    id_token: str
+    user: CurrentUser
+    user_disabled: bool
+
+
+def user_from_row(row: Mapping[str, Any]) -> CurrentUser:
+    """The CurrentUser from a selected row of portal_user's columns."""
+    return CurrentUser(
+        id=row["id"],
+        display_name=row["display_name"],
+        email=row["email"],
+        organisation=row["organisation"],
+        roles=frozenset(row["roles"].split()),
+        identity_key=row["identity_key"],
     )
-    if row is None:
-        return None
+
+
+async def keep_alive(stored: StoredSession, settings: Settings) -> ActiveSession | None:
+    """The live session, or None after ending one that timed out (idle or
+    absolute) or whose user is disabled. The last-seen time is written at most
+    once a minute, so most pages stay reads."""
     now = now_utc()
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     absolute_limit = timedelta(hours=settings.session_absolute_hours)
-    expired = now - row.last_seen_at > idle_limit or now - row.created_at > absolute_limit
-    if expired or row.user.disabled:
-        await PortalSession.delete().where(PortalSession.id == row.id)
+    expired = now - stored.last_seen_at > idle_limit or now - stored.created_at > absolute_limit
+    if expired or stored.user_disabled:
+        await PortalSession.delete().where(PortalSession.id == stored.id)
         return None
-    if now - row.last_seen_at > LAST_SEEN_PRECISION:
+    if now - stored.last_seen_at > LAST_SEEN_PRECISION:
         await PortalSession.update({PortalSession.last_seen_at: now}).where(
-            PortalSession.id == row.id
+            PortalSession.id == stored.id
         )
-    return ActiveSession(
-        token_hash=token_hash, user=current_user_from(row.user), id_token=row.id_token
-    )
+    return ActiveSession(token_hash=stored.token_hash, user=stored.user, id_token=stored.id_token)
 
 
 async def end_session(token_hash: str) -> None:

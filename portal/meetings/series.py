@@ -3,6 +3,7 @@ slots, and who chairs, follows or may open its meetings."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +15,6 @@ from portal.kernel.formatting import format_slot
 from portal.kernel.records import versioned_update
 from portal.kernel.users import CurrentUser
 from portal.meetings.tables import MeetingSeries
-from portal.teams import service as teams
 
 UK = ZoneInfo("Europe/London")
 
@@ -147,23 +147,26 @@ def follows(user: CurrentUser, series: dict[str, Any], teams: set[str]) -> bool:
     return may_open(user, series, teams) or bool(series["team"] and series["team"] in teams)
 
 
-async def chairs_or_manages(user: CurrentUser, areas: frozenset[str]) -> bool:
+def chairs_or_manages(
+    user: CurrentUser,
+    areas: frozenset[str],
+    series: Iterable[Mapping[str, Any]],
+    teams: Iterable[Mapping[str, Any]],
+) -> bool:
     """Whether this user opens any meeting's agenda in these areas (the menu's
-    "Meetings" item): a manager of one of them, or a chair of one of their series."""
+    "Meetings" item): a manager of one of them, or a chair of one of their
+    series (in its team, where it names one). Given every series (area,
+    chair_roles, team) and the user's team postings (area, team), as the
+    session's one read finds them."""
     if any(user.has_role(f"{area}.area_manager") for area in areas):
         return True
-    if not areas:
-        return False
-    rows = await MeetingSeries.select(
-        MeetingSeries.area, MeetingSeries.chair_roles, MeetingSeries.team
-    ).where(MeetingSeries.area.is_in(list(areas)))
-    candidates = [r for r in rows if user.has_role(*r["chair_roles"].split())]
-    if any(not r["team"] for r in candidates):
-        return True
-    for row in candidates:
-        if row["team"] in await teams.teams_of(user.id, row["area"]):
-            return True
-    return False
+    posted = {(t["area"], t["team"]) for t in teams}
+    return any(
+        s["area"] in areas
+        and user.has_role(*s["chair_roles"].split())
+        and (not s["team"] or (s["area"], s["team"]) in posted)
+        for s in series
+    )
 
 
 async def series_by_id(series_id: int) -> dict[str, Any] | None:

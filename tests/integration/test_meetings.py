@@ -183,9 +183,11 @@ def test_a_team_meeting_is_chaired_only_by_chairs_in_its_team(area: Portal) -> N
     as_user(area, CHAIR)  # the chair role, but not in the team
     assert area.client.get(f"/meetings/{meeting_id}").status_code == 403
     assert area.client.get(f"/families/{family_id}").status_code == 403
+    assert 'href="/meetings"' not in area.client.get("/").text  # nor a menu item
     post_team_member(area, "vcm:upper", user_id(area, "marcus.bellamy"), "Chair")
     assert area.client.get(f"/meetings/{meeting_id}").status_code == 200
     assert area.client.get(f"/families/{family_id}").status_code == 200
+    assert 'href="/meetings"' in area.client.get("/").text
 
 
 # Who opens a meeting ---------------------------------------------------------------

@@ -29,15 +29,17 @@ from tests.support.portal import Portal, as_user, create_family, post, user_id
 from tests.support.query_counter import QueryLog, counting_queries
 
 # The most statements each page may run.
-CEILINGS = {
-    "caseload": 12,  # the families led or recorded, then those in a TAF, each by its own index
-    "family": 30,  # +1 since the consultations card moved from the areas into the core
-    "search": 15,
-    "section": 11,
-    "section_save": 15,
-    "taf": 11,
-    "derby_inbox": 6,
-    "starting_point_queue": 10,  # counted and paged in the database (two counts, one page)
+COUNTS = {
+    # Each page's statements, held exactly (issue 17's targets are lower still).
+    # One of them is the session's facts: user, unread count, meetings menu.
+    "caseload": 10,  # the families led or recorded, then those in a TAF, each by its own index
+    "family": 28,  # the consultations card moved into the core; the area's card via its hook
+    "search": 13,
+    "section": 9,
+    "section_save": 13,
+    "taf": 9,
+    "derby_inbox": 4,
+    "starting_point_queue": 8,  # counted and paged in the database (two counts, one page)
 }
 
 SURNAME = "Quillfeather"
@@ -176,9 +178,10 @@ def assert_same(small: dict[str, QueryLog], large: dict[str, QueryLog]) -> None:
     assert not grew, f"statements per page (small, large) grew: {grew}\n" + "\n\n".join(
         f"{page} (large):\n{large[page]}" for page in grew
     )
-    over = {page: n for page, (n, _) in report.items() if n > CEILINGS[page]}
-    assert not over, f"over the ceiling: {over}\n" + "\n\n".join(
-        f"{page}:\n{small[page]}" for page in over
+    # Held exactly: a page that needs one statement more, or one fewer, says so here.
+    off = {page: n for page, (n, _) in report.items() if n != COUNTS[page]}
+    assert not off, f"statements per page, not as held: {off}\n" + "\n\n".join(
+        f"{page}:\n{small[page]}" for page in off
     )
 
 
