@@ -1,7 +1,8 @@
 """What every page needs to know about its session, read in one statement: the
 session and its user, the user's unread notifications (the header's count)
-and whether the menu shows "Meetings" (every meeting series, and the user's
-team postings). One round trip instead of three on every signed-in request;
+whether the menu shows "Meetings" (every meeting series, and the user's team
+postings) and the administrator's bank holiday overrides (a handful of rows,
+so working-day sums need no statement of their own). One round trip instead of three on every signed-in request;
 the session's last-seen time is written at most once a minute."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from portal.meetings import nav
 from portal.meetings.series import chairs_or_manages
 from portal.notify import middleware as unread
 from portal.settings import Settings
+from portal.workdays import service as workdays
 
 SESSION_FACTS = """
 SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.id_token,
@@ -33,7 +35,9 @@ SELECT s.id AS session_id, s.created_at, s.last_seen_at, s.id_token,
           FROM meeting_series m) AS series,
        (SELECT coalesce(json_agg(json_build_object('area', t.area, 'team', t.team)), '[]')
           FROM team_member t
-         WHERE t."user" = u.id AND t.removed_at IS NULL) AS teams
+         WHERE t."user" = u.id AND t.removed_at IS NULL) AS teams,
+       (SELECT coalesce(json_agg(json_build_object('day', b.day, 'kind', b.kind)), '[]')
+          FROM bank_holiday_override b) AS bank_holiday_overrides
 FROM portal_session s
 JOIN portal_user u ON u.id = s."user"
 WHERE s.token_hash = {}
@@ -84,6 +88,7 @@ class RequestFactsMiddleware(ASGIMiddleware):
         state["session_hash"] = session.token_hash
         state["id_token"] = session.id_token
         state[unread.STATE_KEY] = int(row["unread"])
+        workdays.use_overrides(json.loads(row["bank_holiday_overrides"]))
         state[nav.STATE_KEY] = chairs_or_manages(
             user, user.areas & self.area_slugs, json.loads(row["series"]), json.loads(row["teams"])
         )

@@ -8,7 +8,8 @@ The arithmetic itself is pure, so it is unit-tested without a database.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -64,18 +65,40 @@ def working_days_between(start: date, end: date, closed: Collection[date]) -> in
     return weekdays - holidays_off
 
 
+# The administrator's overrides are a handful of rows: a signed-in request
+# brings them with its session's one read (portal.request_facts), so pages
+# need no statement of their own and never see a stale list, whichever
+# process served the change. Elsewhere (the worker, the CLI) they are read.
+_request_overrides: ContextVar[tuple[tuple[date, str], ...] | None] = ContextVar(
+    "bank_holiday_overrides", default=None
+)
+
+
+def use_overrides(rows: Iterable[Mapping[str, Any]]) -> None:
+    """This request's overrides, as its session read found them: (day, kind) rows."""
+    _request_overrides.set(tuple((date.fromisoformat(str(r["day"])), str(r["kind"])) for r in rows))
+
+
+async def _overrides_between(first: date, last: date) -> list[tuple[date, str]]:
+    known = _request_overrides.get()
+    if known is None:
+        rows = await BankHolidayOverride.select(
+            BankHolidayOverride.day, BankHolidayOverride.kind
+        ).where((BankHolidayOverride.day >= first) & (BankHolidayOverride.day <= last))
+        return [(r["day"], r["kind"]) for r in rows]
+    return [(day, kind) for day, kind in known if first <= day <= last]
+
+
 async def closed_days(first: date, last: date) -> set[date]:
     """Bank holidays between two dates, with the administrator's overrides applied."""
     days = {
         d for d in england_bank_holidays(range(first.year, last.year + 1)) if first <= d <= last
     }
-    for override in await BankHolidayOverride.select(
-        BankHolidayOverride.day, BankHolidayOverride.kind
-    ).where((BankHolidayOverride.day >= first) & (BankHolidayOverride.day <= last)):
-        if override["kind"] == "add":
-            days.add(override["day"])
+    for day, kind in await _overrides_between(first, last):
+        if kind == "add":
+            days.add(day)
         else:
-            days.discard(override["day"])
+            days.discard(day)
     return days
 
 
@@ -144,6 +167,7 @@ async def add_bank_holiday(admin: CurrentUser, day: date, name: str) -> int:
     if day.weekday() >= 5:
         raise OverrideRefused("Date of the bank holiday must be a weekday")
     known = england_bank_holidays(range(day.year, day.year + 1)).get(day)
+    _request_overrides.set(None)  # the rest of this request reads the new list
     async with write_transaction(BankHolidayOverride._meta.db):
         existing = await BankHolidayOverride.objects().get(BankHolidayOverride.day == day)
         if existing is not None and existing.kind == "add":
@@ -174,6 +198,7 @@ async def add_bank_holiday(admin: CurrentUser, day: date, name: str) -> int:
 
 async def remove_override(admin: CurrentUser, override_id: int) -> bool:
     """Undo an administrator's change; audited. False when it was already gone."""
+    _request_overrides.set(None)  # the rest of this request reads the new list
     async with write_transaction(BankHolidayOverride._meta.db):
         row = await BankHolidayOverride.objects().get(BankHolidayOverride.id == override_id)
         if row is None:

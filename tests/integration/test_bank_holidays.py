@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from portal.assessments.tables import Assessment
 from portal.audit.tables import AuditEvent
 from portal.workdays.service import england_bank_holidays, working_days_after, working_days_left
 from portal.workdays.tables import BankHolidayOverride
+from tests.integration.test_assessments import child_of, give_consent, start_form
 from tests.support.page_rules import check_page
-from tests.support.portal import Portal, as_user, post
+from tests.support.portal import Portal, as_user, create_family, post
 
 NEXT_YEAR = date.today().year + 1
 # A Wednesday in November next year: never a regular bank holiday.
@@ -104,3 +106,25 @@ def test_adding_a_bank_holiday_explains_what_is_wrong(portal: Portal) -> None:
     typed = post(portal, "/admin/bank-holidays", date_form(None, "Kept name"))
     assert 'value="Kept name"' in typed.text
     assert portal.run(BankHolidayOverride.count().run) == 0
+
+
+def test_pages_count_working_days_with_the_overrides_their_session_read_brought(
+    portal: Portal,
+) -> None:
+    """A signed-in request takes the overrides from its session's one read (no
+    statement of its own, never a stale copy): an assessment started after an
+    administrator adds a holiday is due a working day later."""
+    started_on = date(2026, 11, 2)  # a Monday; ten working days on is Monday 16 November
+    portal.sign_in("portal.admin")
+    added = post(portal, "/admin/bank-holidays", date_form(date(2026, 11, 11), "One-off"))
+    assert added.status_code == 303, added.text
+    as_user(portal, "derby.school")
+    family_id = create_family(portal)
+    child_id = child_of(portal, family_id)
+    give_consent(portal, family_id, child_id)
+    response = post(portal, f"/families/{family_id}/assessments", start_form(child_id, started_on))
+    assert response.status_code == 303, response.text
+    due = portal.run(Assessment.select(Assessment.due_on).where(Assessment.family == family_id).run)
+    assert [row["due_on"] for row in due] == [date(2026, 11, 17)]
+    record = portal.client.get(f"/families/{family_id}").text
+    assert "17 November 2026" in record
