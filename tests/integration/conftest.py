@@ -21,6 +21,7 @@ from tests.support import testshire
 from tests.support.page_rules import check_page
 from tests.support.portal import Portal
 from tests.support.processes import portal_env
+from tests.support.testshire_install import migrate_with_testshire
 
 
 def make_settings(database_url: str, issuer: str, **env: str) -> Settings:
@@ -73,6 +74,14 @@ async def clean_tables() -> None:
     await AuditEvent._meta.db.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
+@pytest.fixture(scope="session")
+def testshire_migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Testshire's own table in the session's database, made as an installed
+    area's are: by its own migration, through `portal migrate`."""
+    result = migrate_with_testshire(database_url, tmp_path_factory.mktemp("testshire"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture
-def with_testshire() -> dict[str, object]:
+def with_testshire(testshire_migrated: None) -> dict[str, object]:
     return {**installed_area_plugins(), "testshire": testshire}
