@@ -9,11 +9,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.areas import AreaDescription
+from portal.areas import AreaDescription, SocialCareRoute
 from portal.consultations import service
 from portal.families.access import FamilyAccess
 from portal.kernel.clock import UK, now_utc
 from portal.kernel.forms import Form, new_form_key
+from portal.plugins import call_for_area
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
 PAGE = "consultations/new.html"
@@ -22,8 +23,13 @@ PAGE = "consultations/new.html"
 def page_context(
     request: Request[Any, Any, Any], access: FamilyAccess, form: Form
 ) -> dict[str, Any]:
-    area: AreaDescription | None = areas_by_slug(request).get(access.family.area)
-    return {"family": access.family, "form": form, "family_area": area}
+    family = access.family
+    area: AreaDescription | None = areas_by_slug(request).get(family.area)
+    route = call_for_area(
+        request.app.state.plugin_manager, family.area, "portal_social_care_route", area=family.area
+    )
+    front_door = route.service if isinstance(route, SocialCareRoute) else "Children's Social Care"
+    return {"family": family, "form": form, "family_area": area, "front_door": front_door}
 
 
 @get("/families/{family_id:int}/consultations/new", name="new_consultation")

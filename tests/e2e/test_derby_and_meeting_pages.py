@@ -19,6 +19,7 @@ from datetime import date
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from portal.kernel.formatting import format_clock
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.derby_helpers import HANNAH, PRIYA, open_derby_page, signed_in, staff_the_teams
 from tests.e2e.derby_pages_helpers import (
@@ -248,7 +249,8 @@ def change_schedule(
     page.get_by_role("button", name="Save the schedule").click()
     page.wait_for_url(re.compile(rf"/meetings(#series-{series_id})?$"))
     expect(page.get_by_role("heading", level=1, name="Meetings")).to_be_visible()
-    expect(section).to_contain_text(f"Every week: {day}s at {time}, {where}.")
+    spoken = format_clock(time)  # "14:30" reads "2:30pm", as the style guide asks
+    expect(section).to_contain_text(f"Every week: {day}s at {spoken}, {where}.")
     check_accessibility(page)
 
     # The page opens again with the saved schedule.

@@ -8,7 +8,6 @@ Testshire's people here hold Testshire's own role values (its
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import inspect
 import io
@@ -141,7 +140,7 @@ def test_testshire_implements_every_hook_of_both_contracts() -> None:
 
 def test_testshires_migration_makes_exactly_the_table_it_declares() -> None:
     """Piccolo finds nothing to add: the hand-written migration and the table agree."""
-    statements = asyncio.run(
+    statements = in_fresh_loop(
         AutoMigrationManager().get_alter_statements(app_config=testshire_app.APP_CONFIG)
     )
     assert [s for each in statements for s in each.statements] == []
