@@ -6,7 +6,7 @@ from collections.abc import Awaitable
 from datetime import date
 
 from portal.areas import FamilyCard
-from portal.assessments.service import assessments_of, due_for_families
+from portal.assessments.service import assessments_of, due_of
 from portal.families.tables import Family
 from portal.hookspecs import hookimpl
 from portal.kernel.users import CurrentUser
@@ -20,7 +20,7 @@ def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCar
 async def card(family: Family) -> FamilyCard:
     """The assessments, the one in progress's working days left, and whether one may start."""
     assessments = await assessments_of(family.id)
-    due = (await due_for_families([family.id], date.today())).get(family.id)
+    due = (await due_of(assessments, date.today())).get(family.id)
     days_left = {due["assessment_id"]: due["days_left"]} if due else {}
     context = {
         "assessments": assessments,

@@ -309,6 +309,17 @@ async def due_for_families(family_ids: list[int], today: date) -> dict[int, dict
         Assessment.frozen_versions,
         Assessment.started_by,
     ).where(Assessment.family.is_in(family_ids) & (Assessment.status == "in_progress"))
+    return await due_of(rows, today)
+
+
+async def due_of(rows: list[dict[str, Any]], today: date) -> dict[int, dict[str, Any]]:
+    """From assessment rows already read (id, family, status, due_on,
+    frozen_versions, started_by): each family's open one, its due date and
+    working days left. No statement of its own (the holiday overrides come
+    with the session)."""
+    rows = [row for row in rows if row.get("status", "in_progress") == "in_progress"]
+    if not rows:
+        return {}
     dues = [row["due_on"] for row in rows] + [today]
     closed = await closed_days(min(dues), max(dues))
     result = {}
