@@ -8,9 +8,12 @@ table to one engine it owns (no import-time globals).
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator, Iterable
+from datetime import date, datetime
 from typing import Any
 
+from piccolo.columns import Date, Timestamp, Timestamptz
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
@@ -60,3 +63,24 @@ async def close_pool(engine: PostgresEngine) -> None:
 def contains_ignoring_case(column: Any, pattern: str) -> Any:
     """A case-insensitive LIKE (ILIKE)."""
     return column.ilike(pattern)
+
+
+def rows_from_json(table: type[Table], value: str | None) -> list[dict[str, Any]]:
+    """Rows a statement returned as one JSON array (``jsonb_agg(to_jsonb(t) || ...)``,
+    to read several tables' rows in one statement), with the table's dates and
+    times as Python values again, as Piccolo's own select gives them."""
+    items: list[dict[str, Any]] = json.loads(value) if value else []
+    return [row_from_json(table, item) for item in items]
+
+
+def row_from_json(table: type[Table], item: dict[str, Any]) -> dict[str, Any]:
+    for column in table._meta.columns:
+        name = column._meta.db_column_name
+        raw = item.get(name)
+        if raw is None:
+            continue
+        if isinstance(column, Timestamptz | Timestamp):
+            item[name] = datetime.fromisoformat(raw)
+        elif isinstance(column, Date):
+            item[name] = date.fromisoformat(raw)
+    return item

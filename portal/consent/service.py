@@ -7,6 +7,7 @@ work and restricts the record to its lead practitioner and area managers.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from portal.audit import service as audit
 from portal.closure import service as closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
-from portal.db import write_transaction
+from portal.db import row_from_json, write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotFound
@@ -161,31 +162,34 @@ async def close_and_restrict(user: CurrentUser, family: Family) -> None:
     await closure.record_consent_withdrawn(user, family)  # the closure history shows it too
 
 
+# Every consent on the family with who it is about and who recorded it, and
+# its withdrawal if any, in one statement.
+HISTORY = """
+SELECT c.*, p.given_names AS person_given, p.family_name AS person_family,
+       u.display_name AS recorded_by_name,
+       (SELECT to_jsonb(w) || jsonb_build_object('recorded_by_name', wu.display_name)
+          FROM consent_withdrawal w LEFT JOIN portal_user wu ON wu.id = w.recorded_by
+         WHERE w.consent = c.id) AS withdrawal
+FROM consent_record c
+LEFT JOIN person p ON p.id = c.person
+LEFT JOIN portal_user u ON u.id = c.recorded_by
+WHERE c.family = {}
+ORDER BY c.recorded_at DESC
+"""
+
+
 async def consent_history(family_id: int) -> list[dict[str, Any]]:
     """Every consent on the family, newest first, each with its withdrawal if any."""
-    rows = await (
-        ConsentRecord.select(
-            *ConsentRecord.all_columns(),
-            ConsentRecord.person.given_names.as_alias("person_given"),
-            ConsentRecord.person.family_name.as_alias("person_family"),
-            ConsentRecord.recorded_by.display_name.as_alias("recorded_by_name"),
-        )
-        .where(ConsentRecord.family == family_id)
-        .order_by(ConsentRecord.recorded_at, ascending=False)
-    )
-    ids = [r["id"] for r in rows]
-    withdrawals = {
-        w["consent"]: w
-        for w in (
-            await ConsentWithdrawal.select(
-                *ConsentWithdrawal.all_columns(),
-                ConsentWithdrawal.recorded_by.display_name.as_alias("recorded_by_name"),
-            ).where(ConsentWithdrawal.consent.is_in(ids))
-            if ids
-            else []
-        )
-    }
-    return [{**r, "withdrawal": withdrawals.get(r["id"])} for r in rows]
+    rows = await ConsentRecord.raw(HISTORY, family_id)
+    return [
+        {
+            **row,
+            "withdrawal": row_from_json(ConsentWithdrawal, json.loads(row["withdrawal"]))
+            if row["withdrawal"]
+            else None,
+        }
+        for row in rows
+    ]
 
 
 def in_force(consent: dict[str, Any]) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from portal.audit import service as audit
 from portal.auth.tables import PortalUser
-from portal.db import contains_ignoring_case, write_transaction
+from portal.db import contains_ignoring_case, rows_from_json, write_transaction
 from portal.families.access import CHANGE_REASONS
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -258,34 +258,37 @@ async def leads_of(family_ids: list[int]) -> dict[int, dict[str, Any]]:
     return {r["id"]: r for r in rows}
 
 
+# A family's lead practitioners, the transfers between them and the
+# disagreements about them, in one statement (each list newest first).
+HISTORY = """
+SELECT
+  (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('name', u.display_name)
+                    ORDER BY s.started_at DESC)
+     FROM lead_spell s LEFT JOIN portal_user u ON u.id = s.practitioner
+    WHERE s.family = {}) AS spells,
+  (SELECT jsonb_agg(to_jsonb(t) || jsonb_build_object(
+                      'to_name', tu.display_name, 'to_organisation', tu.organisation,
+                      'by_name', pu.display_name)
+                    ORDER BY t.proposed_at DESC)
+     FROM lead_transfer t
+     LEFT JOIN portal_user tu ON tu.id = t.to_practitioner
+     LEFT JOIN portal_user pu ON pu.id = t.proposed_by
+    WHERE t.family = {}) AS transfers,
+  (SELECT jsonb_agg(to_jsonb(d) || jsonb_build_object('by_name', du.display_name)
+                    ORDER BY d.raised_at DESC)
+     FROM lead_disagreement d LEFT JOIN portal_user du ON du.id = d.raised_by
+    WHERE d.family = {}) AS disagreements
+"""
+
+
 async def history(family_id: int) -> dict[str, list[dict[str, Any]]]:
     """A family's lead practitioners over time, and the transfers between them."""
-    spells = await (
-        LeadSpell.select(
-            *LeadSpell.all_columns(), LeadSpell.practitioner.display_name.as_alias("name")
-        )
-        .where(LeadSpell.family == family_id)
-        .order_by(LeadSpell.started_at, ascending=False)
-    )
-    transfers = await (
-        LeadTransfer.select(
-            *LeadTransfer.all_columns(),
-            LeadTransfer.to_practitioner.display_name.as_alias("to_name"),
-            LeadTransfer.to_practitioner.organisation.as_alias("to_organisation"),
-            LeadTransfer.proposed_by.display_name.as_alias("by_name"),
-        )
-        .where(LeadTransfer.family == family_id)
-        .order_by(LeadTransfer.proposed_at, ascending=False)
-    )
-    disagreements = await (
-        LeadDisagreement.select(
-            *LeadDisagreement.all_columns(),
-            LeadDisagreement.raised_by.display_name.as_alias("by_name"),
-        )
-        .where(LeadDisagreement.family == family_id)
-        .order_by(LeadDisagreement.raised_at, ascending=False)
-    )
-    return {"spells": spells, "transfers": transfers, "disagreements": disagreements}
+    row = (await LeadSpell.raw(HISTORY, family_id, family_id, family_id))[0]
+    return {
+        "spells": rows_from_json(LeadSpell, row["spells"]),
+        "transfers": rows_from_json(LeadTransfer, row["transfers"]),
+        "disagreements": rows_from_json(LeadDisagreement, row["disagreements"]),
+    }
 
 
 async def transfers_waiting_for(user: CurrentUser) -> list[dict[str, Any]]:

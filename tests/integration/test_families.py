@@ -242,11 +242,15 @@ def test_consent_withdrawal_closes_and_restricts_the_record(portal: Portal) -> N
     assert "Smith-Jones" not in portal.client.get("/families").text  # and it left their list
     assert portal.client.get(f"/families/{family_id}/break-glass").status_code == 403
     as_user(portal, "derby.manager")
-    assert portal.client.get(f"/families/{family_id}").status_code == 200
+    record = portal.client.get(f"/families/{family_id}")
+    assert record.status_code == 200
+    assert "Withdrawn</strong> 10 November 2026: Family moved to private support" in record.text
     history = portal.run(consent_service.consent_history, family_id)
     assert (
         len(history) == 1
         and history[0]["withdrawal"]["reason"] == "Family moved to private support"
+        and history[0]["withdrawal"]["withdrawn_on"] == date(2026, 11, 10)  # a date, as stored
+        and history[0]["recorded_at"].tzinfo is not None
     )
 
 
