@@ -19,7 +19,7 @@ def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCar
 
 async def card(family: Family, user: CurrentUser) -> FamilyCard:
     """The significant-harm banner, who leads while a statutory service does, and the history."""
-    referrals = await service.referrals_of(family.id)
+    referrals, step_downs = await service.history_of(family.id)
     since = None
     if family.statutory_lead:
         since = next(
@@ -31,8 +31,7 @@ async def card(family: Family, user: CurrentUser) -> FamilyCard:
             None,
         )
     events = [{**r, "kind": "referral", "at": r["referred_at"]} for r in referrals] + [
-        {**s, "kind": "step_down", "at": s["recorded_at"]}
-        for s in await service.step_downs_of(family.id)
+        {**s, "kind": "step_down", "at": s["recorded_at"]} for s in step_downs
     ]
     events.sort(key=lambda e: e["at"], reverse=True)
     context = {

@@ -21,7 +21,7 @@ from portal.access.service import relationship
 from portal.audit import service as audit
 from portal.closure import service as closure
 from portal.consent.service import SafeguardingOverride, require_referral_consent
-from portal.db import write_transaction
+from portal.db import rows_from_json, write_transaction
 from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.service import children_of, person_in
 from portal.families.tables import Family
@@ -262,34 +262,45 @@ async def record_step_down(
     return await once(StepDown, form_key, create)
 
 
+# The family's referrals (with who made them and the lead until then), its
+# step-downs, and its children's names, in one statement.
+HISTORY = """
+SELECT
+  (SELECT jsonb_agg(to_jsonb(r) || jsonb_build_object(
+                      'referred_by_name', u.display_name,
+                      'referred_by_organisation', u.organisation,
+                      'previous_lead_name', pl.display_name)
+                    ORDER BY r.referred_at DESC, r.id DESC)
+     FROM social_care_referral r
+     LEFT JOIN portal_user u ON u.id = r.referred_by
+     LEFT JOIN portal_user pl ON pl.id = r.previous_lead
+    WHERE r.family = {}) AS referrals,
+  (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('recorded_by_name', u.display_name)
+                    ORDER BY s.recorded_at DESC, s.id DESC)
+     FROM step_down s LEFT JOIN portal_user u ON u.id = s.recorded_by
+    WHERE s.family = {}) AS step_downs,
+  (SELECT jsonb_object_agg(p.id, p.given_names || ' ' || p.family_name)
+     FROM person p WHERE p.family = {} AND p.role = 'child') AS child_names
+"""
+
+
+async def history_of(family_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The family's referrals to Children's Social Care, newest first, each with
+    the names of the children it was about, and its step-downs, newest first."""
+    row = (await SocialCareReferral.raw(HISTORY, family_id, family_id, family_id))[0]
+    names = {int(k): v for k, v in json.loads(row["child_names"] or "{}").items()}
+    referrals = rows_from_json(SocialCareReferral, row["referrals"])
+    for referral in referrals:
+        ids = json.loads(referral["children"] or "[]")
+        referral["child_names"] = [names[i] for i in ids if i in names]
+    return referrals, rows_from_json(StepDown, row["step_downs"])
+
+
 async def referrals_of(family_id: int) -> list[dict[str, Any]]:
     """The family's referrals to Children's Social Care, newest first, each with
     the names of the children it was about (for the record page only)."""
-    rows = await (
-        SocialCareReferral.select(
-            *SocialCareReferral.all_columns(),
-            SocialCareReferral.referred_by.display_name.as_alias("referred_by_name"),
-            SocialCareReferral.referred_by.organisation.as_alias("referred_by_organisation"),
-            SocialCareReferral.previous_lead.display_name.as_alias("previous_lead_name"),
-        )
-        .where(SocialCareReferral.family == family_id)
-        .order_by(SocialCareReferral.referred_at, ascending=False)
-        .order_by(SocialCareReferral.id, ascending=False)
-    )
-    names = {p.id: f"{p.given_names} {p.family_name}" for p in await children_of(family_id)}
-    for row in rows:
-        ids = json.loads(row["children"] or "[]")
-        row["child_names"] = [names[i] for i in ids if i in names]
-    return rows
+    return (await history_of(family_id))[0]
 
 
 async def step_downs_of(family_id: int) -> list[dict[str, Any]]:
-    return await (
-        StepDown.select(
-            *StepDown.all_columns(),
-            StepDown.recorded_by.display_name.as_alias("recorded_by_name"),
-        )
-        .where(StepDown.family == family_id)
-        .order_by(StepDown.recorded_at, ascending=False)
-        .order_by(StepDown.id, ascending=False)
-    )
+    return (await history_of(family_id))[1]
