@@ -24,6 +24,7 @@ from tests.e2e.practice_helpers import (
     complete_section,
     expect_status,
 )
+from tests.e2e.times import CLOCK
 from tests.support.assessments import REQUIRED_SECTIONS
 
 HANNAH = "Hannah Ashworth"  # derby.school, the practitioner
@@ -44,7 +45,7 @@ POSTINGS = (
 )
 # Everyone the journeys sign in as: each must have signed in once to be found.
 STAFF_ACCOUNTS = ("derby.spa", "derby.lighthouse", "derby.mat", "derby.vcm")
-SLOT = re.compile(r"^\w+day \d{1,2} \w+ \d{4} at (\d{1,2}(:\d{2})?[ap]m|midday|midnight)$")
+SLOT = re.compile(rf"^\w+day \d{{1,2}} \w+ \d{{4}} at {CLOCK}$")
 
 _staffed: list[bool] = []
 

@@ -25,6 +25,7 @@ from tests.e2e.practice_helpers import (
     record_assessment_consents,
     start_assessment,
 )
+from tests.e2e.times import CLOCK
 from tests.support.assessments import REQUIRED_SECTIONS
 
 TOM = "Tom Ridgeway"  # derbyshire.school, Larkspur Hill School, Erewash
@@ -52,7 +53,7 @@ TO_SOCIAL_CARE = "Referral to Children's Social Care for assessment by a social 
 
 REQUEST_URL = re.compile(r"/derbyshire/requests/(\d+)$")
 # How the portal shows a moment: "22 November 2026 at 5:40pm" (the `when` filter).
-WHEN = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d{2}(am|pm)")
+WHEN = re.compile(rf"\d{{1,2}} [A-Z][a-z]+ \d{{4}} at {CLOCK}")
 
 
 def erewash_child(given: str) -> Child:

@@ -37,6 +37,7 @@ from tests.e2e.practice_helpers import (
     record_assessment_consents,
     tab_to,
 )
+from tests.e2e.times import CLOCK
 
 ANSWER_PAGE = "Respond to a request for low-level support"
 NO_REASON = "Enter why you are declining the request"
@@ -193,7 +194,7 @@ def test_each_pre_assessment_review_is_listed_with_who_when_and_what_changed(
     expect(page.get_by_label("Single-agency action plan", exact=True)).to_have_value(plan)
     rows = reviews_table(page).locator("tbody tr")
     expect(rows).to_have_count(1)
-    when = re.compile(rf"^{re.escape(today_text())} at \d{{1,2}}[:.]\d{{2}}\s?([ap]m)?$")
+    when = re.compile(rf"^{re.escape(today_text())} at {CLOCK}$")
     expect(rows.nth(0).locator("td").nth(0)).to_have_text(when)
     expect(rows.nth(0).locator("td").nth(1)).to_have_text(HANNAH)
     expect(rows.nth(0).locator("td").nth(2)).to_have_text("Single-agency action plan")
