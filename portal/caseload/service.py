@@ -17,7 +17,6 @@ from portal.families.service import with_children
 from portal.families.tables import Family
 from portal.kernel.users import CurrentUser
 from portal.taf.reviews import due_for_families as taf_due
-from portal.taf.tables import TafMember
 
 SOON_WORKING_DAYS = 5
 SORTS = {"due": "What is due first", "name": "Child's name", "updated": "Recently changed"}
@@ -40,17 +39,20 @@ class Filters:
         return cls(show if show in SHOWS else "all", sort if sort in SORTS else "due")
 
 
+MY_FAMILY_IDS = """
+SELECT id FROM family WHERE lead_practitioner = {}
+UNION SELECT id FROM family WHERE created_by = {}
+UNION SELECT family FROM taf_member WHERE "user" = {} AND removed_at IS NULL
+"""
+
+
 async def my_family_rows(user: CurrentUser) -> list[dict[str, Any]]:
     """Open families this user leads, recorded (unless restricted) or is a TAF member of."""
-    # Each relationship is looked up by its own index first: one query ORing
-    # them had PostgreSQL scan every family of the area (~27 ms at 200,000).
-    mine = await Family.select(Family.id).where(
-        (Family.lead_practitioner == user.id) | (Family.created_by == user.id)
-    )
-    in_taf = await TafMember.select(TafMember.family).where(
-        (TafMember.user == user.id) & TafMember.removed_at.is_null()
-    )
-    ids = sorted({r["id"] for r in mine} | {r["family"] for r in in_taf})
+    # Each relationship is looked up by its own index (a UNION, one statement):
+    # one query ORing them had PostgreSQL scan every family of the area
+    # (~27 ms at 200,000).
+    rows = await Family.raw(MY_FAMILY_IDS, user.id, user.id, user.id)
+    ids = sorted({r["id"] for r in rows})
     if not ids:
         return []
     return await (
