@@ -4,6 +4,7 @@ dispute resolution and escalation policy)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from portal.audit import service as audit
@@ -277,14 +278,29 @@ SELECT
   (SELECT jsonb_agg(to_jsonb(d) || jsonb_build_object('by_name', du.display_name)
                     ORDER BY d.raised_at DESC)
      FROM lead_disagreement d LEFT JOIN portal_user du ON du.id = d.raised_by
-    WHERE d.family = {}) AS disagreements
+    WHERE d.family = {}) AS disagreements,
+  (SELECT jsonb_build_object('id', u.id, 'display_name', u.display_name,
+                             'organisation', u.organisation, 'email', u.email)
+     FROM portal_user u WHERE u.id = {}) AS lead
 """
 
 
 async def history(family_id: int) -> dict[str, list[dict[str, Any]]]:
     """A family's lead practitioners over time, and the transfers between them."""
-    row = (await LeadSpell.raw(HISTORY, family_id, family_id, family_id))[0]
-    return {
+    return (await _lead_history(family_id, None))[1]
+
+
+async def lead_and_history(family: Family) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """The family's lead practitioner (as ``lead_of``) and its ``history``, in one statement."""
+    return await _lead_history(family.id, family.lead_practitioner)
+
+
+async def _lead_history(
+    family_id: int, lead_id: int | None
+) -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
+    row = (await LeadSpell.raw(HISTORY, family_id, family_id, family_id, lead_id))[0]
+    lead = json.loads(row["lead"]) if row["lead"] else None
+    return lead, {
         "spells": rows_from_json(LeadSpell, row["spells"]),
         "transfers": rows_from_json(LeadTransfer, row["transfers"]),
         "disagreements": rows_from_json(LeadDisagreement, row["disagreements"]),

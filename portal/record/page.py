@@ -36,7 +36,7 @@ async def family_record(
         for r in await service.relationships_of(family.id)
     ]
     consents = await consent.consent_history(family.id)
-    lead_history = await lead.history(family.id)
+    current_lead, lead_history = await lead.lead_and_history(family)
     areas = areas_by_slug(request)
     return Template(
         "families/record.html",
@@ -58,7 +58,7 @@ async def family_record(
             "in_force": consent.in_force,
             "sharing": await sharing.timeline(family.id),
             "sharing_labels": sharing,
-            "lead": await lead.lead_of(family),
+            "lead": current_lead,
             "lead_history": lead_history,
             "pending_transfer": next(
                 (t for t in lead_history["transfers"] if t["status"] == "pending"), None
