@@ -76,14 +76,7 @@ async def upsert_user(
 
 def current_user_from(user: PortalUser) -> CurrentUser:
     """The CurrentUser for a stored user row."""
-    return CurrentUser(
-        id=user.id,
-        display_name=user.display_name,
-        email=user.email,
-        organisation=user.organisation,
-        roles=frozenset(user.roles.split()),
-        identity_key=user.identity_key,
-    )
+    return user_from_row(user.to_dict())
 
 
 async def start_login_attempt(browser_token: str, return_to: str) -> tuple[str, str, str]:

@@ -300,7 +300,3 @@ async def referrals_of(family_id: int) -> list[dict[str, Any]]:
     """The family's referrals to Children's Social Care, newest first, each with
     the names of the children it was about (for the record page only)."""
     return (await history_of(family_id))[0]
-
-
-async def step_downs_of(family_id: int) -> list[dict[str, Any]]:
-    return (await history_of(family_id))[1]

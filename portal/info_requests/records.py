@@ -199,6 +199,7 @@ async def lead_practitioners(family_id: int) -> RecordSection:
 
 
 async def escalations(family_id: int) -> RecordSection:
+    referrals, step_downs = await escalation.history_of(family_id)
     items = [
         RecordItem(
             f"Referral to {r['destination']}",
@@ -211,7 +212,7 @@ async def escalations(family_id: int) -> RecordSection:
             ),
             by(r["referred_by_name"], r["referred_at"], r["referred_by_organisation"]),
         )
-        for r in reversed(await escalation.referrals_of(family_id))
+        for r in reversed(referrals)
     ]
     items += [
         RecordItem(
@@ -219,7 +220,7 @@ async def escalations(family_id: int) -> RecordSection:
             (("Transition meeting", text(s["transition_meeting_on"])), ("Summary", s["summary"])),
             by(s["recorded_by_name"], s["recorded_at"]),
         )
-        for s in reversed(await escalation.step_downs_of(family_id))
+        for s in reversed(step_downs)
     ]
     return RecordSection("Referrals to Children's Social Care and step-downs", tuple(items))
 
