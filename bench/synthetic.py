@@ -12,8 +12,8 @@ locality, 50,000 assessments, 20,000 TAFs, 10,000 open queue requests,
 Everything is made up: postcodes are in the unused districts DE99 and S99
 (sector 9), accounts come from the issuer https://bench-idp.invalid, and the
 names are drawn from the matcher's own frequency tables, with nicknames,
-spelling variants and double-barrelled names. The audit events are chained
-with the portal's own hash, so `portal audit verify` passes on bench data.
+spelling variants and double-barrelled names. The audit events are hashed
+and sealed as the portal does, so `portal audit verify` passes on bench data.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from portal.assessments.sections import SECTIONS
-from portal.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
+from portal.audit.hashing import CONTENT_FIELDS, SEALED, bound_to_id, content_hash
 from portal.families.matching import PersonDetails, search_keys
 from portal.families.name_frequencies import FAMILY_NAMES, GIVEN_NAMES
 from portal.families.nicknames import NICKNAMES
@@ -245,7 +245,7 @@ COLUMNS = {
         "submitted_at",
         "queue_entry_id",
     ),
-    "audit_event": (*HASHED_FIELDS, "row_hash"),
+    "audit_event": ("id", *CONTENT_FIELDS, "scheme", "row_hash"),
 }
 
 
@@ -682,12 +682,12 @@ def make_audit(
     families: list[dict[str, Any]],
     n_users: int,
 ) -> None:
-    """Events over the last two years, oldest first, hash-chained as the portal does.
+    """Events over the last two years, oldest first, hashed as the portal does
+    (sealed by `portal audit seal --once` after loading).
     All are over a day old, so they never count towards a search rate limit."""
     actions, weights = zip(*AUDIT_ACTIONS, strict=True)
     start = now - timedelta(days=730)
     span = (timedelta(days=729) / sizes.audit).total_seconds()
-    prev = GENESIS_HASH
     for eid in range(1, sizes.audit + 1):
         action = rng.choices(actions, weights)[0]
         fam = rng.choice(families)
@@ -706,10 +706,10 @@ def make_audit(
             "family_id": None if action == "family_search" else fam["id"],
             "page": "",
             "detail": "",
-            "prev_hash": prev,
+            "scheme": SEALED,
         }
-        prev = event_hash(event)
-        data.add("audit_event", (*(event[c] for c in COLUMNS["audit_event"][:-1]), prev))
+        row_hash = bound_to_id(content_hash(event), eid)
+        data.add("audit_event", (*(event[c] for c in COLUMNS["audit_event"][:-1]), row_hash))
 
 
 def keys_of(chunk: list[tuple[int, str, str, str, date, str]]) -> list[tuple[int, str]]:
@@ -736,6 +736,17 @@ def make_search_keys(data: Data, families: list[dict[str, Any]], processes: int)
             data.rows.setdefault("person_search_key", []).extend(keys)
 
 
+def portal_command(url: str, *args: str) -> None:
+    env = {**os.environ, "PORTAL_DATABASE_URL": url}
+    subprocess.run(  # noqa: S603 our own command
+        [sys.executable, "-m", "portal.cli", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def reset_database(url: str) -> None:
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
@@ -750,14 +761,7 @@ def reset_database(url: str) -> None:
             await conn.close()
 
     asyncio.run(run())
-    env = {**os.environ, "PORTAL_DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, "-m", "portal.cli", "migrate"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    portal_command(url, "migrate")
 
 
 # Indexes not behind a constraint: dropped for the load, built again after it,
@@ -842,12 +846,14 @@ def main(argv: list[str] | None = None) -> int:
         make_tafs(data, sizes, rng, now, families, users)
     with step("queue requests", timings):
         make_requests(data, sizes, rng, now, families, assessments)
-    with step("audit events (hash-chained)", timings):
+    with step("audit events (hashed)", timings):
         make_audit(data, sizes, rng, now, families, sizes.users)
     with step("COPY into PostgreSQL (plain indexes dropped)", timings):
         indexes = asyncio.run(copy_all(args.database_url, data))
     with step(f"build {len(indexes)} indexes", timings):
         asyncio.run(build_indexes(args.database_url, indexes))
+    with step("seal the audit trail", timings):
+        portal_command(args.database_url, "audit", "seal", "--once")
     with step("VACUUM ANALYZE", timings):
         asyncio.run(analyse(args.database_url))
     total = time.perf_counter() - started

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,7 +51,15 @@ def main(argv: list[str] | None = None) -> int:
 
     audit = commands.add_parser("audit", help="work with the audit trail")
     audit_actions = audit.add_subparsers(dest="audit_action", required=True)
-    audit_actions.add_parser("verify", help="check the audit trail's hash chain")
+    verify = audit_actions.add_parser("verify", help="check the audit trail against its seals")
+    verify.add_argument(
+        "--seal", type=_kept_seal, help="ID:HASH of a seal noted down earlier: check it is there"
+    )
+    seal = audit_actions.add_parser(
+        "seal", help="seal audit events as they commit (also run by notify-worker)"
+    )
+    seal.add_argument("--once", action="store_true", help="seal what is there, then exit")
+    seal.add_argument("--interval", type=float, default=0.5, help="seconds between passes")
 
     db = commands.add_parser(
         "db", help="the embedded PostgreSQL server of `make demo` (not for production)"
@@ -77,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "end-sessions":
             return asyncio.run(_end_sessions(database_url_from_env(), args.user_id))
         if args.command == "audit" and args.audit_action == "verify":
-            return asyncio.run(_audit_verify(database_url_from_env()))
+            return asyncio.run(_audit_verify(database_url_from_env(), args.seal))
+        if args.command == "audit" and args.audit_action == "seal":
+            return asyncio.run(_audit_seal(database_url_from_env(), args.once, args.interval))
         if args.command == "retention":
             return asyncio.run(_retention(database_url_from_env(), args.apply, args.as_of))
         settings = Settings.from_env()
@@ -223,16 +235,12 @@ async def _notify_worker(settings: Settings, once: bool, interval: float) -> int
     import logging
     import signal
 
-    from portal.db import bind_tables, close_pool, engine_from_url, open_pool
-    from portal.tables import CORE_TABLES
+    from portal.audit.seals import run_sealer
     from portal.worker import MailSettings, run_forever, run_once
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    engine = engine_from_url(settings.database_url)
-    bind_tables(engine, CORE_TABLES)
-    await open_pool(engine)
     mail = MailSettings.from_settings(settings)
-    try:
+    async with _core_pool(settings.database_url):
         if once:
             report = await run_once(mail)
             print(
@@ -244,10 +252,9 @@ async def _notify_worker(settings: Settings, once: bool, interval: float) -> int
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await run_forever(mail, interval, stop)
+        # The audit sealer shares the worker's process: one less thing to deploy.
+        await asyncio.gather(run_forever(mail, interval, stop), run_sealer(stop))
         return 0
-    finally:
-        await close_pool(engine)
 
 
 async def _rebuild_search_keys(database_url: str) -> int:
@@ -271,8 +278,18 @@ async def _end_sessions(database_url: str, user_id: int) -> int:
     return 0
 
 
-async def _audit_verify(database_url: str) -> int:
-    from portal.audit.chain import check_chain
+def _kept_seal(text: str) -> Any:
+    from portal.audit.verify import KeptSeal
+
+    try:
+        return KeptSeal.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+@contextlib.asynccontextmanager
+async def _core_pool(database_url: str) -> AsyncIterator[None]:
+    """The core's tables bound to one pooled engine, for a command's lifetime."""
     from portal.db import bind_tables, close_pool, engine_from_url, open_pool
     from portal.tables import CORE_TABLES
 
@@ -280,14 +297,47 @@ async def _audit_verify(database_url: str) -> int:
     bind_tables(engine, CORE_TABLES)
     await open_pool(engine)  # one connection for every batch, not one each
     try:
-        report = await check_chain()
+        yield
     finally:
         await close_pool(engine)
-    if report.first_break:
-        broken = report.first_break
-        print(f"Audit trail broken at event {broken.event_id}: {broken.reason}")
+
+
+async def _audit_verify(database_url: str, kept: Any) -> int:
+    from portal.audit.verify import verify_trail
+
+    async with _core_pool(database_url):
+        report = await verify_trail(kept)
+    if not report.intact:
+        print(f"Audit trail broken: {len(report.problems)} problem(s) found.")
+        for problem in report.problems:
+            print(f"  {problem}")
         return 1
-    print(f"Audit trail intact: {report.checked} events checked.")
+    print(
+        f"Audit trail intact: {report.events} events checked, {report.seals} seals; "
+        f"{report.unsealed} events not yet sealed."
+    )
+    if report.newest_seal:
+        newest = report.newest_seal
+        print(f"Newest seal (note it down elsewhere): {newest.id}:{newest.seal_hash}")
+    return 0
+
+
+async def _audit_seal(database_url: str, once: bool, interval: float) -> int:
+    import logging
+    import signal
+
+    from portal.audit.seals import run_sealer, seal_now
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    async with _core_pool(database_url):
+        if once:
+            print(f"Sealed {await seal_now()} event(s).")
+            return 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await run_sealer(stop, max(interval, 0.05))
     return 0
 
 

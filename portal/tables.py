@@ -8,7 +8,7 @@ from portal.assessments.tables import (
     AssessmentVersion,
     SectionDraft,
 )
-from portal.audit.tables import AuditEvent
+from portal.audit.tables import AuditEvent, AuditSeal
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
 from portal.case_audit.tables import CaseAuditFinding, CaseAuditSample
 from portal.closure.tables import Closure
@@ -37,6 +37,7 @@ CORE_TABLES = (
     PortalSession,
     LoginAttempt,
     AuditEvent,
+    AuditSeal,
     Family,
     Person,
     PersonSearchKey,

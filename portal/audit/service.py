@@ -1,22 +1,16 @@
 """Writing the audit trail. Details are JSON and must never hold a child's
 personal data or a secret: record ids and outcomes, not names.
 
-Each event is chained to the one before it (portal.audit.chain). The design:
+An event is one INSERT, in the caller's transaction if there is one, so it
+commits or rolls back with the change it describes; no lock, and no read of
+any other event, so audited requests do not queue behind each other. The
+chain is made later, off the request path, by the sealer (portal.audit.seals).
 
-- One writer at a time extends the chain: record() takes a
-  transaction-scoped advisory lock before reading the newest event.
-- The id is chosen under that lock, as the newest id + 1, and inserted
-  explicitly, so the hash can cover the id and the row is written once (the
-  database refuses UPDATE). Ids are then contiguous, so a deleted event shows
-  as a gap. The PostgreSQL serial sequence is never used: every insert goes
-  through here.
-- Should two writers ever read the same newest event (say, a caller's
-  REPEATABLE READ snapshot taken before the lock), both pick the same id and
-  the primary key refuses the second: the chain fails loudly, never forks.
-- Inside a caller's transaction, record() joins it, so the event commits or
-  rolls back with the change it describes. The lock is then held until that
-  transaction ends, serialising other audit writes: record last, and keep
-  such transactions short (statement_timeout bounds the wait).
+The INSERT first makes sure its transaction has an id (pg_current_xact_id)
+and only then draws the event id from the sequence: the sealer relies on that
+order to know when every id it has seen issued is settled (committed or
+rolled back). The database binds the Python-computed content hash to the id
+it drew (hashing.bound_to_id).
 """
 
 from __future__ import annotations
@@ -25,15 +19,25 @@ import json
 from datetime import date, datetime, time
 from typing import Any
 
-from portal.audit.chain import GENESIS_HASH, event_hash
+from portal.audit.hashing import CONTENT_FIELDS, content_hash
 from portal.audit.tables import AuditEvent
-from portal.db import contains_ignoring_case, write_transaction
+from portal.db import contains_ignoring_case
 from portal.kernel.clock import now_utc
 from portal.kernel.users import CurrentUser
 
-# Any fixed bigint, used for nothing else: names the advisory lock that
-# serialises writers to the audit chain.
-CHAIN_LOCK_KEY = 0x4155_4449_5443_4831  # "AUDITCH1"
+# scheme 2 is hashing.SEALED (a test holds them equal)
+INSERT_EVENT = """
+WITH writer AS MATERIALIZED (SELECT pg_current_xact_id() AS xid),
+     drawn AS MATERIALIZED (SELECT nextval('audit_event_id_seq')::integer AS id FROM writer)
+INSERT INTO audit_event (
+    id, scheme, at, actor_user_id, actor_identity, actor_label, actor_organisation,
+    action, outcome, record_type, record_id, family_id, page, detail, prev_hash, row_hash
+)
+SELECT id, 2, {}::timestamptz, {}::integer, {}::text, {}::text, {}::text,
+       {}::text, {}::text, {}::text, {}::text, {}::integer, {}::text, {}::text, '',
+       encode(sha256(convert_to({}::text || ':' || id, 'UTF8')), 'hex')
+FROM drawn
+"""
 
 
 class AlreadyAudited:
@@ -70,19 +74,10 @@ async def record(
         "page": page[:300],
         "detail": json.dumps(detail, sort_keys=True, default=str) if detail else "",
     }
-    engine = AuditEvent._meta.db
-    # Piccolo treats a nested transaction as part of the caller's: all or nothing.
-    async with write_transaction(engine):
-        await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", CHAIN_LOCK_KEY)
-        newest = (
-            await AuditEvent.select(AuditEvent.id, AuditEvent.row_hash)
-            .order_by(AuditEvent.id, ascending=False)
-            .first()
-        )
-        values["id"] = newest["id"] + 1 if newest else 1
-        values["prev_hash"] = newest["row_hash"] if newest else GENESIS_HASH
-        values["row_hash"] = event_hash(values)
-        await AuditEvent.insert(AuditEvent(**values))
+    # INSERT_EVENT's placeholders are CONTENT_FIELDS in order, then the content hash.
+    await AuditEvent.raw(
+        INSERT_EVENT, *(values[name] for name in CONTENT_FIELDS), content_hash(values)
+    )
 
 
 async def family_history(

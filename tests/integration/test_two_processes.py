@@ -15,9 +15,9 @@ import email
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -26,6 +26,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from portal.audit import service as audit
+from portal.audit.verify import TrailReport, verify_trail
 from portal.auth.service import upsert_user
 from portal.auth.tables import PortalUser
 from portal.db import bind_tables, engine_from_url
@@ -33,6 +35,7 @@ from portal.notify.service import Note, notify_many
 from portal.settings import Settings
 from portal.tables import CORE_TABLES
 from tests.conftest import TEST_CLIENT_BASE, fresh_postgres_database, in_fresh_loop
+from tests.integration.test_cli import run_cli
 from tests.support.families import consent_form, new_family_form, search_form
 from tests.support.portal import DEMO_ACCOUNTS
 from tests.support.processes import Process, free_port, portal_env
@@ -40,6 +43,7 @@ from tests.support.signin import complete_at_idp
 
 PUBLIC_HOST = urlsplit(TEST_CLIENT_BASE).netloc  # what the proxy would pass on
 EMAILS = 40
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -152,12 +156,21 @@ class SlowInbox:
         return "250 OK"
 
 
-def queue_emails(database_url: str, count: int) -> None:
-    """Notifications (each with an email) for a user, as a service would make
-    them; the tables are bound to this database only for the call."""
+def run_bound(database_url: str, work: Coroutine[Any, Any, T]) -> T:
+    """Run the portal's own code against this database: the tables are bound
+    to it only for the call."""
     engine = engine_from_url(database_url)
     before = {table: table._meta._db for table in CORE_TABLES}  # None if never bound
     bind_tables(engine, CORE_TABLES)
+    try:
+        return in_fresh_loop(work)
+    finally:
+        for table, db in before.items():
+            table._meta._db = db
+
+
+def queue_emails(database_url: str, count: int) -> None:
+    """Notifications (each with an email) for a user, as a service would make them."""
 
     async def make() -> None:
         user = await PortalUser.select(PortalUser.id).first()
@@ -173,11 +186,7 @@ def queue_emails(database_url: str, count: int) -> None:
         ]
         assert await notify_many(notes) == count
 
-    try:
-        in_fresh_loop(make())
-    finally:
-        for table, db in before.items():
-            table._meta._db = db
+    run_bound(database_url, make())
 
 
 def outbox_statuses(database_url: str) -> list[Any]:
@@ -233,4 +242,48 @@ def wait_until_sent(database_url: str, timeout: float = 30) -> list[Any]:
             return rows
         if time.monotonic() > deadline:
             pytest.fail(f"not all sent: {sorted(r['status'] for r in rows)}")
+        time.sleep(0.2)
+
+
+def test_two_sealers_seal_both_processes_audit_events_into_one_chain(
+    portals: tuple[str, str], shared_database: str, idp_issuer: str
+) -> None:
+    env = portal_env(shared_database, idp_issuer, TEST_CLIENT_BASE)
+    command = [sys.executable, "-m", "portal.cli", "audit", "seal", "--interval", "0.1"]
+    sealers = [Process(command, env, ready_line="audit sealer started") for _ in range(2)]
+
+    async def many_writers() -> None:
+        async def writer(n: int) -> None:
+            for k in range(25):
+                await audit.record("two_sealers", "success", writer=n, k=k)
+
+        await asyncio.gather(*(writer(n) for n in range(8)))
+
+    a, b = portals
+    try:
+        for sealer in sealers:
+            sealer.wait_for_line(60)
+        with browser() as client:  # audited requests through both processes meanwhile
+            sign_in(client, start_at=a, finish_at=b, username="derbyshire.health")
+            token = csrf_token(client, b)
+            search = {**search_form("Nobody", "Atall"), "_csrf_token": token}
+            for n in range(10):
+                assert client.post(f"{(a, b)[n % 2]}/families/find", data=search).is_success
+        run_bound(shared_database, many_writers())
+        report = wait_until_sealed(shared_database)
+    finally:
+        for sealer in sealers:
+            sealer.stop()
+    assert report.intact and report.unsealed == 0 and report.seals >= 2
+    result = run_cli("audit", "verify", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 events not yet sealed" in result.stdout
+
+
+def wait_until_sealed(database_url: str, timeout: float = 30) -> TrailReport:
+    deadline = time.monotonic() + timeout
+    while True:
+        report = run_bound(database_url, verify_trail())
+        if report.unsealed == 0 or time.monotonic() > deadline:
+            return report
         time.sleep(0.2)
