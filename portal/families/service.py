@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
-from portal.db import write_transaction
+from portal.db import rows_from_json, write_transaction
 from portal.families import matching
 from portal.families.search import details_of, save_search_keys
 from portal.families.tables import AreaTransfer, Family, Person, Relationship
@@ -184,8 +184,7 @@ async def person_in(family: Family, person_id: int) -> Person:
 
 async def people_of(family_id: int) -> list[Person]:
     people = await Person.objects().where(Person.family == family_id).order_by(Person.id)
-    order = list(ROLES)
-    return sorted(people, key=lambda p: (order.index(p.role) if p.role in order else 9, p.id))
+    return sorted(people, key=_household_order)
 
 
 async def add_relationship(
@@ -219,8 +218,39 @@ async def add_relationship(
     await once(Relationship, form_key, create)
 
 
-async def relationships_of(family_id: int) -> list[dict[str, Any]]:
-    return await Relationship.select().where(Relationship.family == family_id)
+HOUSEHOLD_SQL = """
+SELECT
+    (SELECT jsonb_agg(to_jsonb(p) ORDER BY p.id) FROM person p WHERE p.family = {}) AS people,
+    (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.id)
+     FROM person_relationship r WHERE r.family = {}) AS relationships,
+    (SELECT jsonb_agg(to_jsonb(t) || jsonb_build_object('by_name', u.display_name)
+                      ORDER BY t.moved_at DESC)
+     FROM area_transfer t LEFT JOIN portal_user u ON u.id = t.moved_by
+     WHERE t.family = {}) AS transfers
+"""
+
+
+@dataclass(frozen=True)
+class Household:
+    people: list[Person]  # children first, then parents or carers, then other adults
+    relationships: list[dict[str, Any]]
+    transfers: list[dict[str, Any]]  # newest first, each with "by_name"
+
+
+async def household(family_id: int) -> Household:
+    """The family record's people, relationships and area moves, in one statement."""
+    (row,) = await Family.raw(HOUSEHOLD_SQL, family_id, family_id, family_id)
+    people = [Person(_exists_in_db=True, **p) for p in rows_from_json(Person, row["people"])]
+    return Household(
+        people=sorted(people, key=_household_order),
+        relationships=rows_from_json(Relationship, row["relationships"]),
+        transfers=rows_from_json(AreaTransfer, row["transfers"]),
+    )
+
+
+def _household_order(person: Person) -> tuple[int, int]:
+    order = list(ROLES)
+    return (order.index(person.role) if person.role in order else 9, person.id)
 
 
 async def move_family(
@@ -264,16 +294,6 @@ async def move_family(
         )
     notify(transfer)
     return transfer
-
-
-async def transfers_of(family_id: int) -> list[dict[str, Any]]:
-    return await (
-        AreaTransfer.select(
-            *AreaTransfer.all_columns(), AreaTransfer.moved_by.display_name.as_alias("by_name")
-        )
-        .where(AreaTransfer.family == family_id)
-        .order_by(AreaTransfer.moved_at, ascending=False)
-    )
 
 
 async def families_for(user: CurrentUser, limit: int = 50) -> list[dict[str, Any]]:

@@ -29,11 +29,12 @@ async def family_record(
     user = user_of(request)
     access = family_access
     family = access.family
-    people = await service.people_of(family.id)
+    household = await service.household(family.id)
+    people = household.people
     names = {p.id: f"{p.given_names} {p.family_name}" for p in people}
     relationships = [
         {**r, "person_name": names.get(r["person"]), "relative_name": names.get(r["relative"])}
-        for r in await service.relationships_of(family.id)
+        for r in household.relationships
     ]
     consents = await consent.consent_history(family.id)
     current_lead, lead_history = await lead.lead_and_history(family)
@@ -69,7 +70,7 @@ async def family_record(
                     "from_place": locality_name(areas, t["from_area"], t["from_locality"]),
                     "to_place": locality_name(areas, t["to_area"], t["to_locality"]),
                 }
-                for t in await service.transfers_of(family.id)
+                for t in household.transfers
             ],
             "can_manage_lead": family.lead_practitioner in (None, user.id)
             or is_area_manager(user, family.area),

@@ -33,8 +33,8 @@ COUNTS = {
     # Each page's statements, held exactly (issue 17's targets are lower still).
     # One of them is the session's facts: user, unread count, meetings menu;
     # each audit event is one INSERT (sealed later, off the request path).
-    "caseload": 8,  # the families led, recorded or in a TAF (one UNION, each by its own index)
-    "family": 16,  # consent, lead (with the lead), escalation history, TAF card: one statement each
+    "caseload": 3,  # session; the caseload (one statement: families, children, dues); transfers
+    "family": 14,  # household, consent, lead, escalation history, TAF card: one statement each
     "search": 11,
     "section": 7,
     "section_save": 9,
