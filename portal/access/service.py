@@ -10,6 +10,7 @@ was withdrawn is open only to its lead practitioner and area managers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -24,8 +25,6 @@ from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.users import CurrentUser, is_area_manager
-from portal.lead.tables import LeadTransfer
-from portal.taf.tables import TafMember
 from portal.teams import service as teams
 
 BREAK_GLASS_HOURS = 8  # one working day
@@ -85,9 +84,27 @@ def _from_record(user: CurrentUser, family: Family) -> str | None:
     return "area_manager" if manager else None
 
 
+# Every reason beyond the family row, for many families, in one statement.
+REASONS_SQL = """
+SELECT
+    ARRAY(SELECT family FROM taf_member
+          WHERE family = ANY({}::integer[]) AND "user" = {} AND removed_at IS NULL) AS taf,
+    ARRAY(SELECT family FROM lead_transfer
+          WHERE family = ANY({}::integer[]) AND to_practitioner = {} AND status = 'pending')
+        AS proposed_lead,
+    (SELECT jsonb_agg(jsonb_build_object('family', family, 'area', area, 'roles', roles,
+                                         'team', team, 'assigned_to', assigned_to))
+     FROM queue_entry WHERE family = ANY({}::integer[]) AND closed_at IS NULL) AS queue_entries,
+    (SELECT jsonb_agg(jsonb_build_object('area', area, 'team', team))
+     FROM team_member WHERE "user" = {} AND removed_at IS NULL) AS teams,
+    ARRAY(SELECT family FROM break_glass_grant
+          WHERE family = ANY({}::integer[]) AND "user" = {} AND expires_at > {}) AS break_glass
+"""
+
+
 async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[int, str | None]:
-    """``relationship`` for many families at once (search results), in a fixed
-    number of queries however many families there are."""
+    """``relationship`` for many families at once (search results): at most
+    one statement however many families there are."""
     reasons: dict[int, str | None] = {
         f.id: _from_record(user, f) if f.area in user.areas else None for f in families
     }
@@ -98,49 +115,22 @@ async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[i
     ]
     if not undecided:
         return reasons
-    areas = {f.id: f.area for f in families}
-
-    async def in_taf(ids: list[int]) -> set[int]:
-        rows = await TafMember.select(TafMember.family).where(
-            TafMember.family.is_in(ids)
-            & (TafMember.user == user.id)
-            & TafMember.removed_at.is_null()
-        )
-        return {r["family"] for r in rows}
-
-    async def proposed(ids: list[int]) -> set[int]:
-        rows = await LeadTransfer.select(LeadTransfer.family).where(
-            LeadTransfer.family.is_in(ids)
-            & (LeadTransfer.to_practitioner == user.id)
-            & (LeadTransfer.status == "pending")
-        )
-        return {r["family"] for r in rows}
-
-    async def queued(ids: list[int]) -> set[int]:
-        return await teams.held_families(user, {i: areas[i] for i in ids})
-
-    async def glass(ids: list[int]) -> set[int]:
-        rows = await BreakGlassGrant.select(BreakGlassGrant.family).where(
-            BreakGlassGrant.family.is_in(ids)
-            & (BreakGlassGrant.user == user.id)
-            & (BreakGlassGrant.expires_at > now_utc())
-        )
-        return {r["family"] for r in rows}
-
-    # The first that applies, in the order REASONS lists them; stop asking
-    # once every family has its reason (a TAF member's record page: one query).
-    for reason, found in (
-        ("taf", in_taf),
-        ("proposed_lead", proposed),
-        ("queue", queued),
-        ("break_glass", glass),
-    ):
-        ids = await found(undecided)
-        for family_id in ids & set(undecided):
-            reasons[family_id] = reason
-        undecided = [i for i in undecided if reasons[i] is None]
-        if not undecided:
-            break
+    ids = undecided
+    (row,) = await Family.raw(
+        REASONS_SQL, ids, user.id, ids, user.id, ids, user.id, ids, user.id, now_utc()
+    )
+    areas = {f.id: f.area for f in families if f.id in set(undecided)}
+    entries = json.loads(row["queue_entries"]) if row["queue_entries"] else []
+    postings = json.loads(row["teams"]) if row["teams"] else []
+    found = {
+        "taf": set(row["taf"]),
+        "proposed_lead": set(row["proposed_lead"]),
+        "queue": teams.held_among(user, areas, entries, postings),
+        "break_glass": set(row["break_glass"]),
+    }
+    # The first that applies, in the order REASONS lists them.
+    for family_id in undecided:
+        reasons[family_id] = next((r for r, ids_ in found.items() if family_id in ids_), None)
     return reasons
 
 

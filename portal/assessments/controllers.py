@@ -185,9 +185,9 @@ async def section_page(
     slug: FromPath[str],
 ) -> Template:
     access = family_access
-    assessment = await service.assessment_in(access.family, assessment_id)
-    section = await service.section_of(assessment_id, slug)
-    draft = await service.draft_of(section["id"], user_of(request).id)
+    assessment, section, draft = await service.section_with_draft(
+        access.family, assessment_id, slug, user_of(request).id
+    )
     saved = json.loads(section["content"] or "{}")
     form = section_form(json.loads(draft["content"]) if draft else saved)
     form.values["base_version"] = str(draft["base_version"] if draft else section["version"])
@@ -201,8 +201,9 @@ async def read_section_post(
     request: Request[Any, Any, Any], access: FamilyAccess, assessment_id: int, slug: str
 ) -> tuple[FamilyAccess, dict[str, Any], dict[str, Any], Form]:
     require_edit(access)
-    assessment = await service.assessment_in(access.family, assessment_id)
-    section = await service.section_of(assessment_id, slug)
+    assessment, section, _ = await service.section_with_draft(
+        access.family, assessment_id, slug, user_of(request).id
+    )
     return access, assessment, section, await Form.read(request)
 
 

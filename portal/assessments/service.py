@@ -17,7 +17,7 @@ from portal.assessments.tables import (
 )
 from portal.audit import service as audit
 from portal.consent.service import require_assessment_consent
-from portal.db import write_transaction
+from portal.db import row_from_json, write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotFound
@@ -151,6 +151,39 @@ async def section_of(assessment_id: int, slug: str) -> dict[str, Any]:
     if not rows:
         raise NotFound()
     return rows[0]
+
+
+# An assessment of this family, one of its sections (with who last saved it)
+# and this user's unsaved draft of it, in one statement.
+SECTION_SQL = """
+SELECT to_jsonb(a) AS assessment,
+       to_jsonb(s) || jsonb_build_object('updated_by_name', u.display_name) AS section,
+       to_jsonb(d) AS draft
+FROM assessment a
+JOIN assessment_section s ON s.assessment = a.id AND s.section = {}
+LEFT JOIN portal_user u ON u.id = s.updated_by
+LEFT JOIN assessment_section_draft d ON d.section = s.id AND d.author = {}
+WHERE a.id = {} AND a.family = {}
+"""
+
+
+async def section_with_draft(
+    family: Family, assessment_id: int, slug: str, user_id: int
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+    """The assessment (if it is this family's), its section by slug and this
+    user's draft of it, or a 404 (as assessment_in and section_of)."""
+    if slug not in BY_SLUG:
+        raise NotFound()
+    rows = await Assessment.raw(SECTION_SQL, slug, user_id, assessment_id, family.id)
+    if not rows:
+        raise NotFound()
+    row = rows[0]
+    draft = json.loads(row["draft"]) if row["draft"] else None
+    return (
+        row_from_json(Assessment, json.loads(row["assessment"])),
+        row_from_json(AssessmentSection, json.loads(row["section"])),
+        row_from_json(SectionDraft, draft) if draft else None,
+    )
 
 
 async def draft_of(section_id: int, user_id: int) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from typing import Any
 from piccolo.query import OrderByRaw
 
 from portal.audit import service as audit
-from portal.db import write_transaction
+from portal.db import rows_from_json, write_transaction
 from portal.families import matching
 from portal.families.tables import Family, Person, PersonSearchKey
 from portal.kernel.clock import now_utc
@@ -42,6 +42,23 @@ def details_of(person: dict[str, Any] | Person, postcode: str = "") -> matching.
         postcode=postcode,
         nhs_number=get("nhs_number") or "",
     )
+
+
+# The scored candidates' full rows and their families, each family with its
+# lead practitioner's contact ("lead_contact": the search shows it even where
+# the user may see nothing else), in one statement.
+CANDIDATES_SQL = """
+WITH people AS (SELECT * FROM person WHERE id = ANY({}::integer[]))
+SELECT
+    (SELECT jsonb_agg(to_jsonb(p)) FROM people p) AS people,
+    (SELECT jsonb_agg(to_jsonb(f) || jsonb_build_object('lead_contact', CASE
+                WHEN u.id IS NULL THEN NULL
+                ELSE jsonb_build_object('id', f.id, 'name', u.display_name,
+                                        'organisation', u.organisation, 'email', u.email)
+            END))
+     FROM family f LEFT JOIN portal_user u ON u.id = f.lead_practitioner
+     WHERE f.id IN (SELECT family FROM people)) AS families
+"""
 
 
 async def find_candidates(
@@ -76,11 +93,9 @@ async def find_candidates(
     scored = scored[:MAX_MATCHES]
     if not scored:
         return []
-    people = {
-        p["id"]: p for p in await Person.select().where(Person.id.is_in([i for i, _ in scored]))
-    }
-    family_ids = sorted({p["family"] for p in people.values()})
-    families = {f["id"]: f for f in await Family.select().where(Family.id.is_in(family_ids))}
+    (row,) = await Person.raw(CANDIDATES_SQL, [person_id for person_id, _ in scored])
+    people = {p["id"]: p for p in rows_from_json(Person, row["people"])}
+    families = {f["id"]: f for f in rows_from_json(Family, row["families"])}
     return [
         (people[person_id], families[people[person_id]["family"]], match)
         for person_id, match in scored

@@ -363,5 +363,7 @@ async def restricted_among(family_ids: list[int]) -> set[int]:
 
 
 def family_from_row(row: dict[str, Any]) -> Family:
-    """A Family object from a selected row (the access check reads its fields)."""
-    return Family(**row)
+    """A Family object from a selected row (the access check reads its fields);
+    keys that are not columns (a search's "lead_contact") are left out."""
+    columns = {c._meta.name for c in Family._meta.columns}
+    return Family(_exists_in_db=True, **{k: v for k, v in row.items() if k in columns})

@@ -246,19 +246,6 @@ async def lead_of(family: Family) -> dict[str, Any] | None:
     )
 
 
-async def leads_of(family_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each family's current lead practitioner, in one query."""
-    if not family_ids:
-        return {}
-    rows = await Family.select(
-        Family.id,
-        Family.lead_practitioner.display_name.as_alias("name"),
-        Family.lead_practitioner.organisation.as_alias("organisation"),
-        Family.lead_practitioner.email.as_alias("email"),
-    ).where(Family.id.is_in(family_ids) & Family.lead_practitioner.is_not_null())
-    return {r["id"]: r for r in rows}
-
-
 # A family's lead practitioners, the transfers between them and the
 # disagreements about them, in one statement (each list newest first).
 HISTORY = """

@@ -14,7 +14,6 @@ from portal.families import forms, matching, search, service
 from portal.kernel.errors import SearchLimitReached
 from portal.kernel.forms import Form, new_form_key
 from portal.kernel.users import CurrentUser
-from portal.lead import service as lead
 from portal.plugins import enabled_areas
 from portal.web.handlers import areas_by_slug, see_other, user_of
 
@@ -159,7 +158,7 @@ async def match_summaries(
     """Likely matches grouped by family, with only what this user may see:
     the matching people only where they have a relationship with the family,
     otherwise just that it is known, its area and its lead practitioner."""
-    leads = await lead.leads_of(sorted({f["id"] for _, f, _ in found}))
+    leads = {f["id"]: f["lead_contact"] for _, f, _ in found if f.get("lead_contact")}
     families = {f["id"]: service.family_from_row(f) for _, f, _ in found}
     access_to = await relationships(user, list(families.values()))
     summaries: dict[int, dict[str, Any]] = {}

@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 from portal.families.access import FamilyAccess
 from portal.families.service import people_of
 from portal.kernel.forms import Form, new_form_key
-from portal.taf import actions as plan_actions
 from portal.taf import goals as plan_goals
 from portal.taf import plan, reviews, service
 from portal.taf.plan_controllers import PLAN_HANDLERS
@@ -41,21 +40,21 @@ async def team(
     access = family_access
     family = access.family
     today = service.today_uk()
-    meetings = await reviews.meetings_of(family.id)
-    actions = await plan_actions.actions_of(family.id, today)
+    page = await service.team_page(family.id, today)
+    meetings = page.meetings
     return Template(
         "taf/team.html",
         context={
             "family": family,
             "name": await family_name(family),
             "can_manage": service.can_manage(user, family),
-            "groups": service.grouped(await service.members_of(family.id)),
+            "groups": service.grouped(page.members),
             "kinds": service.MEMBER_KINDS,
             "meetings": meetings,
             "meeting_kinds": service.MEETING_KINDS,
             "review": reviews.review_state(meetings[0] if meetings else None, today),
-            "open_actions": sum(1 for a in actions if a["status"] in service.OPEN_STATUSES),
-            "overdue_actions": sum(1 for a in actions if a["overdue"]),
+            "open_actions": page.open_actions,
+            "overdue_actions": page.overdue_actions,
         },
     )
 

@@ -13,15 +13,13 @@ from zoneinfo import ZoneInfo
 
 from portal.audit import service as audit
 from portal.auth.tables import PortalUser
-from portal.db import contains_ignoring_case, write_transaction
+from portal.db import contains_ignoring_case, rows_from_json, write_transaction
 from portal.families.tables import Family, Person
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.users import CurrentUser, is_area_manager
 from portal.notify.service import notify
-from portal.taf.tables import (
-    TafMember,
-)
+from portal.taf.tables import TafMeeting, TafMember
 
 UK = ZoneInfo("Europe/London")
 REVIEW_INTERVAL = timedelta(weeks=6)  # PROCESS.md step 6: usually every 6 weeks
@@ -88,6 +86,42 @@ async def members_of(family_id: int, *, include_removed: bool = False) -> list[d
     if not include_removed:
         query = query.where(TafMember.removed_at.is_null())
     return await query.order_by(TafMember.added_at).order_by(TafMember.id)
+
+
+# The team page's facts in one statement: meetings newest first, current
+# members in the order they joined, and the plan's open and overdue actions.
+TEAM_PAGE_SQL = """
+SELECT
+    (SELECT jsonb_agg(to_jsonb(m) ORDER BY m.held_on DESC, m.id DESC)
+     FROM taf_meeting m WHERE m.family = {}) AS meetings,
+    (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.added_at, t.id)
+     FROM taf_member t WHERE t.family = {} AND t.removed_at IS NULL) AS members,
+    (SELECT count(*) FROM plan_action
+     WHERE family = {} AND status = ANY({}::text[])) AS open_actions,
+    (SELECT count(*) FROM plan_action
+     WHERE family = {} AND status = ANY({}::text[]) AND due_on < {}) AS overdue_actions
+"""
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    meetings: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+    open_actions: int
+    overdue_actions: int
+
+
+async def team_page(family_id: int, today: date) -> TeamPage:
+    open_ = list(OPEN_STATUSES)
+    (row,) = await TafMember.raw(
+        TEAM_PAGE_SQL, family_id, family_id, family_id, open_, family_id, open_, today
+    )
+    return TeamPage(
+        meetings=rows_from_json(TafMeeting, row["meetings"]),
+        members=rows_from_json(TafMember, row["members"]),
+        open_actions=row["open_actions"],
+        overdue_actions=row["overdue_actions"],
+    )
 
 
 def grouped(members: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

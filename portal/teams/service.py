@@ -116,16 +116,31 @@ async def held_families(user: CurrentUser, areas: Mapping[int, str]) -> set[int]
         QueueEntry.team,
         QueueEntry.assigned_to,
     ).where(QueueEntry.family.is_in(list(areas)) & QueueEntry.closed_at.is_null())
-    entries = [e for e in entries if areas.get(e["family"]) == e["area"]]
-    if not entries:
+    if not any(areas.get(e["family"]) == e["area"] for e in entries):
         return set()
     teams = await TeamMember.select(TeamMember.area, TeamMember.team).where(
         (TeamMember.user == user.id) & TeamMember.removed_at.is_null()
     )
+    return held_among(user, areas, entries, teams)
+
+
+def held_among(
+    user: CurrentUser,
+    areas: Mapping[int, str],
+    entries: list[dict[str, Any]],
+    teams: list[dict[str, Any]],
+) -> set[int]:
+    """From rows already read: which of these families (id -> area) have an
+    open queue entry (family, area, roles, team, assigned_to) this user works,
+    given their team postings (area, team)."""
     by_area: dict[str, set[str]] = {}
     for row in teams:
         by_area.setdefault(row["area"], set()).add(row["team"])
-    return {e["family"] for e in entries if works(user, e, by_area.get(e["area"], set()))}
+    return {
+        e["family"]
+        for e in entries
+        if areas.get(e["family"]) == e["area"] and works(user, e, by_area.get(e["area"], set()))
+    }
 
 
 async def open_entries(area: str, queue: str) -> list[dict[str, Any]]:

@@ -35,12 +35,12 @@ COUNTS = {
     # each audit event is one INSERT (sealed later, off the request path).
     "caseload": 3,  # session; the caseload (one statement: families, children, dues); transfers
     "family": 14,  # household, consent, lead, escalation history, TAF card: one statement each
-    "search": 11,
-    "section": 7,
-    "section_save": 9,
-    "taf": 7,
+    "search": 6,
+    "section": 5,
+    "section_save": 8,
+    "taf": 5,  # the team page: meetings, members and action counts in one statement
     "derby_inbox": 4,
-    "starting_point_queue": 6,  # counted and paged in the database (two counts, one page)
+    "starting_point_queue": 5,  # counted (one statement) and paged in the database
 }
 
 SURNAME = "Quillfeather"
