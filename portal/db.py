@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -69,11 +70,17 @@ def rows_from_json(table: type[Table], value: str | None) -> list[dict[str, Any]
     """Rows a statement returned as one JSON array (``jsonb_agg(to_jsonb(t) || ...)``,
     to read several tables' rows in one statement), with the table's dates and
     times as Python values again, as Piccolo's own select gives them."""
-    items: list[dict[str, Any]] = json.loads(value) if value else []
-    return [row_from_json(table, item) for item in items]
+    return row_list(table, json.loads(value) if value else None)
+
+
+def row_list(table: type[Table], items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Rows already parsed from JSON (a part of a larger answer), as rows_from_json."""
+    return [row_from_json(table, item) for item in items or []]
 
 
 def row_from_json(table: type[Table], item: dict[str, Any]) -> dict[str, Any]:
+    """One row read as JSON (``to_jsonb(t)``), with the table's dates and times
+    as Python values again (in place)."""
     for column in table._meta.columns:
         name = column._meta.db_column_name
         raw = item.get(name)
@@ -84,3 +91,29 @@ def row_from_json(table: type[Table], item: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(column, Date):
             item[name] = date.fromisoformat(raw)
     return item
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a page needs, as a scalar subquery returning JSON with ``{}``
+    placeholders for ``args``, and how to read the answer. A page asks for
+    several in one statement (``fetch_facts``); a service reads its own alone
+    with ``fetch_fact``."""
+
+    table: type[Table]  # whose engine runs it
+    sql: str
+    args: tuple[Any, ...]
+    parse: Callable[[str | None], Any]
+
+
+async def fetch_facts(facts: Mapping[str, Fact]) -> dict[str, Any]:
+    """Several facts in one statement (on the first one's engine), each parsed."""
+    table = next(iter(facts.values())).table
+    columns = ",\n".join(f"({fact.sql}) AS {name}" for name, fact in facts.items())
+    args = [arg for fact in facts.values() for arg in fact.args]
+    (row,) = await table.raw(f"SELECT {columns}", *args)
+    return {name: fact.parse(row[name]) for name, fact in facts.items()}
+
+
+async def fetch_fact(fact: Fact) -> Any:
+    return (await fetch_facts({"fact": fact}))["fact"]

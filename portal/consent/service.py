@@ -7,7 +7,6 @@ work and restricts the record to its lead practitioner and area managers.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from portal.audit import service as audit
 from portal.closure import service as closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
-from portal.db import row_from_json, write_transaction
+from portal.db import Fact, fetch_fact, row_from_json, rows_from_json, write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotFound
@@ -163,33 +162,44 @@ async def close_and_restrict(user: CurrentUser, family: Family) -> None:
 
 
 # Every consent on the family with who it is about and who recorded it, and
-# its withdrawal if any, in one statement.
+# its withdrawal if any, newest first.
 HISTORY = """
-SELECT c.*, p.given_names AS person_given, p.family_name AS person_family,
-       u.display_name AS recorded_by_name,
-       (SELECT to_jsonb(w) || jsonb_build_object('recorded_by_name', wu.display_name)
-          FROM consent_withdrawal w LEFT JOIN portal_user wu ON wu.id = w.recorded_by
-         WHERE w.consent = c.id) AS withdrawal
+SELECT jsonb_agg(
+    to_jsonb(c) || jsonb_build_object(
+        'person_given', p.given_names, 'person_family', p.family_name,
+        'recorded_by_name', u.display_name,
+        'withdrawal', (SELECT to_jsonb(w) || jsonb_build_object('recorded_by_name', wu.display_name)
+                       FROM consent_withdrawal w LEFT JOIN portal_user wu ON wu.id = w.recorded_by
+                       WHERE w.consent = c.id))
+    ORDER BY c.recorded_at DESC)
 FROM consent_record c
 LEFT JOIN person p ON p.id = c.person
 LEFT JOIN portal_user u ON u.id = c.recorded_by
 WHERE c.family = {}
-ORDER BY c.recorded_at DESC
 """
+
+
+def history_fact(family_id: int) -> Fact:
+    """Every consent on the family, newest first, each with its withdrawal if any."""
+    return Fact(ConsentRecord, HISTORY, (family_id,), _history)
+
+
+def _history(value: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            **row,
+            "withdrawal": row_from_json(ConsentWithdrawal, row["withdrawal"])
+            if row["withdrawal"]
+            else None,
+        }
+        for row in rows_from_json(ConsentRecord, value)
+    ]
 
 
 async def consent_history(family_id: int) -> list[dict[str, Any]]:
     """Every consent on the family, newest first, each with its withdrawal if any."""
-    rows = await ConsentRecord.raw(HISTORY, family_id)
-    return [
-        {
-            **row,
-            "withdrawal": row_from_json(ConsentWithdrawal, json.loads(row["withdrawal"]))
-            if row["withdrawal"]
-            else None,
-        }
-        for row in rows
-    ]
+    history: list[dict[str, Any]] = await fetch_fact(history_fact(family_id))
+    return history
 
 
 def in_force(consent: dict[str, Any]) -> bool:

@@ -4,13 +4,14 @@ before creating one is in ``portal.families.search``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
-from portal.db import rows_from_json, write_transaction
+from portal.db import Fact, row_list, write_transaction
 from portal.families import matching
 from portal.families.search import details_of, save_search_keys
 from portal.families.tables import AreaTransfer, Family, Person, Relationship
@@ -219,14 +220,15 @@ async def add_relationship(
 
 
 HOUSEHOLD_SQL = """
-SELECT
-    (SELECT jsonb_agg(to_jsonb(p) ORDER BY p.id) FROM person p WHERE p.family = {}) AS people,
-    (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.id)
-     FROM person_relationship r WHERE r.family = {}) AS relationships,
-    (SELECT jsonb_agg(to_jsonb(t) || jsonb_build_object('by_name', u.display_name)
-                      ORDER BY t.moved_at DESC)
-     FROM area_transfer t LEFT JOIN portal_user u ON u.id = t.moved_by
-     WHERE t.family = {}) AS transfers
+SELECT jsonb_build_object(
+    'people', (SELECT jsonb_agg(to_jsonb(p) ORDER BY p.id) FROM person p WHERE p.family = {}),
+    'relationships', (SELECT jsonb_agg(to_jsonb(r) ORDER BY r.id)
+                      FROM person_relationship r WHERE r.family = {}),
+    'transfers', (SELECT jsonb_agg(to_jsonb(t) || jsonb_build_object('by_name', u.display_name)
+                                   ORDER BY t.moved_at DESC)
+                  FROM area_transfer t LEFT JOIN portal_user u ON u.id = t.moved_by
+                  WHERE t.family = {})
+)
 """
 
 
@@ -237,14 +239,18 @@ class Household:
     transfers: list[dict[str, Any]]  # newest first, each with "by_name"
 
 
-async def household(family_id: int) -> Household:
-    """The family record's people, relationships and area moves, in one statement."""
-    (row,) = await Family.raw(HOUSEHOLD_SQL, family_id, family_id, family_id)
-    people = [Person(_exists_in_db=True, **p) for p in rows_from_json(Person, row["people"])]
+def household_fact(family_id: int) -> Fact:
+    """The family record's people, relationships and area moves."""
+    return Fact(Family, HOUSEHOLD_SQL, (family_id, family_id, family_id), _household)
+
+
+def _household(value: str | None) -> Household:
+    parts = json.loads(value) if value else {}
+    people = [Person(_exists_in_db=True, **p) for p in row_list(Person, parts.get("people"))]
     return Household(
         people=sorted(people, key=_household_order),
-        relationships=rows_from_json(Relationship, row["relationships"]),
-        transfers=rows_from_json(AreaTransfer, row["transfers"]),
+        relationships=row_list(Relationship, parts.get("relationships")),
+        transfers=row_list(AreaTransfer, parts.get("transfers")),
     )
 
 

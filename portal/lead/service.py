@@ -9,7 +9,13 @@ from typing import Any
 
 from portal.audit import service as audit
 from portal.auth.tables import PortalUser
-from portal.db import contains_ignoring_case, rows_from_json, write_transaction
+from portal.db import (
+    Fact,
+    contains_ignoring_case,
+    fetch_fact,
+    row_list,
+    write_transaction,
+)
 from portal.families.access import CHANGE_REASONS
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -247,51 +253,62 @@ async def lead_of(family: Family) -> dict[str, Any] | None:
 
 
 # A family's lead practitioners, the transfers between them and the
-# disagreements about them, in one statement (each list newest first).
+# disagreements about them (each list newest first), and the current lead.
 HISTORY = """
-SELECT
-  (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('name', u.display_name)
+SELECT jsonb_build_object(
+  'spells', (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('name', u.display_name)
                     ORDER BY s.started_at DESC)
      FROM lead_spell s LEFT JOIN portal_user u ON u.id = s.practitioner
-    WHERE s.family = {}) AS spells,
-  (SELECT jsonb_agg(to_jsonb(t) || jsonb_build_object(
+    WHERE s.family = {}),
+  'transfers', (SELECT jsonb_agg(to_jsonb(t) || jsonb_build_object(
                       'to_name', tu.display_name, 'to_organisation', tu.organisation,
                       'by_name', pu.display_name)
                     ORDER BY t.proposed_at DESC)
      FROM lead_transfer t
      LEFT JOIN portal_user tu ON tu.id = t.to_practitioner
      LEFT JOIN portal_user pu ON pu.id = t.proposed_by
-    WHERE t.family = {}) AS transfers,
-  (SELECT jsonb_agg(to_jsonb(d) || jsonb_build_object('by_name', du.display_name)
+    WHERE t.family = {}),
+  'disagreements', (SELECT jsonb_agg(to_jsonb(d) || jsonb_build_object('by_name', du.display_name)
                     ORDER BY d.raised_at DESC)
      FROM lead_disagreement d LEFT JOIN portal_user du ON du.id = d.raised_by
-    WHERE d.family = {}) AS disagreements,
-  (SELECT jsonb_build_object('id', u.id, 'display_name', u.display_name,
+    WHERE d.family = {}),
+  'lead', (SELECT jsonb_build_object('id', u.id, 'display_name', u.display_name,
                              'organisation', u.organisation, 'email', u.email)
-     FROM portal_user u WHERE u.id = {}) AS lead
+     FROM portal_user u WHERE u.id = {})
+)
 """
+
+
+LeadAndHistory = tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]
+
+
+def history_fact(family_id: int, lead_id: int | None) -> Fact:
+    """The lead practitioner (as ``lead_of``: None if lead_id is) and the history."""
+    return Fact(LeadSpell, HISTORY, (family_id, family_id, family_id, lead_id), _lead_history)
+
+
+def _lead_history(value: str | None) -> LeadAndHistory:
+    parts = json.loads(value) if value else {}
+    return parts.get("lead"), {
+        "spells": row_list(LeadSpell, parts.get("spells")),
+        "transfers": row_list(LeadTransfer, parts.get("transfers")),
+        "disagreements": row_list(LeadDisagreement, parts.get("disagreements")),
+    }
 
 
 async def history(family_id: int) -> dict[str, list[dict[str, Any]]]:
     """A family's lead practitioners over time, and the transfers between them."""
-    return (await _lead_history(family_id, None))[1]
+    return (await lead_and_history_of(family_id, None))[1]
 
 
-async def lead_and_history(family: Family) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+async def lead_and_history(family: Family) -> LeadAndHistory:
     """The family's lead practitioner (as ``lead_of``) and its ``history``, in one statement."""
-    return await _lead_history(family.id, family.lead_practitioner)
+    return await lead_and_history_of(family.id, family.lead_practitioner)
 
 
-async def _lead_history(
-    family_id: int, lead_id: int | None
-) -> tuple[dict[str, Any] | None, dict[str, list[dict[str, Any]]]]:
-    row = (await LeadSpell.raw(HISTORY, family_id, family_id, family_id, lead_id))[0]
-    lead = json.loads(row["lead"]) if row["lead"] else None
-    return lead, {
-        "spells": rows_from_json(LeadSpell, row["spells"]),
-        "transfers": rows_from_json(LeadTransfer, row["transfers"]),
-        "disagreements": rows_from_json(LeadDisagreement, row["disagreements"]),
-    }
+async def lead_and_history_of(family_id: int, lead_id: int | None) -> LeadAndHistory:
+    found: LeadAndHistory = await fetch_fact(history_fact(family_id, lead_id))
+    return found
 
 
 async def transfers_waiting_for(user: CurrentUser) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from portal.areas import (
 )
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
-from portal.db import write_transaction
+from portal.db import row_from_json, write_transaction
 from portal.demo_hookspecs import DemoAddresses
 from portal.families.access import FamilyAccess
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
@@ -116,6 +116,7 @@ __all__ = [
     "once",
     "require_area_role",
     "require_role",
+    "row_from_json",
     "see_other",
     "teams",
     "user_of",

@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from portal.areas import CARDS_BEFORE_THE_RECORD
 from portal.consent import service as consent
+from portal.db import fetch_facts
 from portal.families import forms, service
 from portal.families.access import FamilyAccess
 from portal.kernel.users import can_see_access_history, is_area_manager
@@ -29,15 +30,24 @@ async def family_record(
     user = user_of(request)
     access = family_access
     family = access.family
-    household = await service.household(family.id)
+    # The record's own facts in one statement; each capability's card adds its own.
+    facts = await fetch_facts(
+        {
+            "household": service.household_fact(family.id),
+            "consents": consent.history_fact(family.id),
+            "lead": lead.history_fact(family.id, family.lead_practitioner),
+            "sharing": sharing.timeline_fact(family.id),
+        },
+    )
+    household = facts["household"]
     people = household.people
     names = {p.id: f"{p.given_names} {p.family_name}" for p in people}
     relationships = [
         {**r, "person_name": names.get(r["person"]), "relative_name": names.get(r["relative"])}
         for r in household.relationships
     ]
-    consents = await consent.consent_history(family.id)
-    current_lead, lead_history = await lead.lead_and_history(family)
+    consents = facts["consents"]
+    current_lead, lead_history = facts["lead"]
     areas = areas_by_slug(request)
     return Template(
         "families/record.html",
@@ -57,7 +67,7 @@ async def family_record(
             "consents": consents,
             "consent_labels": consent,
             "in_force": consent.in_force,
-            "sharing": await sharing.timeline(family.id),
+            "sharing": facts["sharing"],
             "sharing_labels": sharing,
             "lead": current_lead,
             "lead_history": lead_history,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
-from portal.db import write_transaction
+from portal.db import Fact, fetch_fact, rows_from_json, write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.records import once
@@ -63,14 +63,26 @@ async def record_decision(
     return await once(SharingDecision, form_key, create)
 
 
-async def timeline(family_id: int) -> list[dict[str, Any]]:
-    return await (
-        SharingDecision.select(
-            *SharingDecision.all_columns(),
-            SharingDecision.recorded_by.display_name.as_alias("recorded_by_name"),
-            SharingDecision.recorded_by.organisation.as_alias("recorded_by_organisation"),
-        )
-        .where(SharingDecision.family == family_id)
-        .order_by(SharingDecision.decided_on, ascending=False)
-        .order_by(SharingDecision.id, ascending=False)
+# The family's sharing decisions, newest first, with who recorded each.
+TIMELINE = """
+SELECT jsonb_agg(
+    to_jsonb(d) || jsonb_build_object('recorded_by_name', u.display_name,
+                                      'recorded_by_organisation', u.organisation)
+    ORDER BY d.decided_on DESC, d.id DESC)
+FROM sharing_decision d LEFT JOIN portal_user u ON u.id = d.recorded_by
+WHERE d.family = {}
+"""
+
+
+def timeline_fact(family_id: int) -> Fact:
+    return Fact(
+        SharingDecision,
+        TIMELINE,
+        (family_id,),
+        lambda value: rows_from_json(SharingDecision, value),
     )
+
+
+async def timeline(family_id: int) -> list[dict[str, Any]]:
+    decisions: list[dict[str, Any]] = await fetch_fact(timeline_fact(family_id))
+    return decisions

@@ -34,7 +34,7 @@ COUNTS = {
     # One of them is the session's facts: user, unread count, meetings menu;
     # each audit event is one INSERT (sealed later, off the request path).
     "caseload": 3,  # session; the caseload (one statement: families, children, dues); transfers
-    "family": 14,  # household, consent, lead, escalation history, TAF card: one statement each
+    "family": 10,  # record facts (household, consent, lead, sharing) in one; one per card
     "search": 6,
     "section": 5,
     "section_save": 8,
