@@ -302,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=300, help="mixed workload, requests/s")
     parser.add_argument("--mixed-seconds", type=int, default=60, help="0: no mixed workload")
     parser.add_argument(
+        "--compare-seconds", type=int, default=10, help="uvicorn against granian; 0: none"
+    )
+    parser.add_argument(
         "--audit-seconds", type=int, default=10, help="audited writes, seconds; 0: none"
     )
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
@@ -421,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.only in name:
                 quiet = wrk(portal_port, page, args.quiet_seconds, 1, 1)
                 print(row(name, quiet, quiet_ceiling["rps"], quiet_fortunes["rps"]))
+        if args.compare_seconds:
+            compare_servers(args, env, pages, portal_port, logs)
         if args.mixed_seconds:
             run_mixed(args, pages, portal_port)
     finally:
@@ -432,6 +437,57 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print("\n".join(audit_writes.measure(args.database_url, 32, args.audit_seconds)))
     return verify_audit_trail(args.database_url)
+
+
+def compare_servers(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    pages: dict[str, Page],
+    uvicorn_port: int,
+    logs: Path,
+) -> None:
+    """The same portal under granian, against uvicorn (`portal serve`), in turn."""
+    port = free_port()
+    granian = start(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--loop",
+            "uvloop",
+            "--access-log",
+            "portal.app:app_from_environment",
+        ],
+        {**env, "PORTAL_BASE_URL": f"http://127.0.0.1:{port}"},
+        logs / "granian.log",
+    )
+    try:
+        wait_ready(port, "/healthz")
+        print(
+            f"\nuvicorn (portal serve) against granian 2 ({args.workers} workers each, "
+            f"{args.connections} connections, {args.compare_seconds} s a page):"
+        )
+        print("| page                       | uvicorn req/s | granian req/s | p95 ms u / g    |")
+        print("|----------------------------|---------------|---------------|-----------------|")
+        for name in ("caseload (home)", "family record", "find-before-create"):
+            u = wrk(uvicorn_port, pages[name], args.compare_seconds, args.connections, 2)
+            g = wrk(port, pages[name], args.compare_seconds, args.connections, 2)
+            print(
+                f"| {name:<26} | {u['rps']:13.1f} | {g['rps']:13.1f} | "
+                f"{u['p95']:6.1f} / {g['p95']:6.1f} |"
+            )
+    finally:
+        granian.terminate()
+        granian.wait(20)
 
 
 def run_mixed(args: argparse.Namespace, pages: dict[str, Page], portal_port: int) -> None:
