@@ -115,11 +115,9 @@ async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[i
     ]
     if not undecided:
         return reasons
-    ids = undecided
-    (row,) = await Family.raw(
-        REASONS_SQL, ids, user.id, ids, user.id, ids, user.id, ids, user.id, now_utc()
-    )
-    areas = {f.id: f.area for f in families if f.id in set(undecided)}
+    ids, me = undecided, user.id
+    (row,) = await Family.raw(REASONS_SQL, ids, me, ids, me, ids, me, ids, me, now_utc())
+    areas = {f.id: f.area for f in families}
     entries = json.loads(row["queue_entries"]) if row["queue_entries"] else []
     postings = json.loads(row["teams"]) if row["teams"] else []
     found = {
@@ -130,7 +128,7 @@ async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[i
     }
     # The first that applies, in the order REASONS lists them.
     for family_id in undecided:
-        reasons[family_id] = next((r for r, ids_ in found.items() if family_id in ids_), None)
+        reasons[family_id] = next((r for r, holds in found.items() if family_id in holds), None)
     return reasons
 
 

@@ -298,17 +298,8 @@ def _lead_history(value: str | None) -> LeadAndHistory:
 
 async def history(family_id: int) -> dict[str, list[dict[str, Any]]]:
     """A family's lead practitioners over time, and the transfers between them."""
-    return (await lead_and_history_of(family_id, None))[1]
-
-
-async def lead_and_history(family: Family) -> LeadAndHistory:
-    """The family's lead practitioner (as ``lead_of``) and its ``history``, in one statement."""
-    return await lead_and_history_of(family.id, family.lead_practitioner)
-
-
-async def lead_and_history_of(family_id: int, lead_id: int | None) -> LeadAndHistory:
-    found: LeadAndHistory = await fetch_fact(history_fact(family_id, lead_id))
-    return found
+    found: LeadAndHistory = await fetch_fact(history_fact(family_id, None))
+    return found[1]
 
 
 async def transfers_waiting_for(user: CurrentUser) -> list[dict[str, Any]]:

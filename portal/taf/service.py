@@ -96,10 +96,9 @@ SELECT
      FROM taf_meeting m WHERE m.family = {}) AS meetings,
     (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.added_at, t.id)
      FROM taf_member t WHERE t.family = {} AND t.removed_at IS NULL) AS members,
-    (SELECT count(*) FROM plan_action
-     WHERE family = {} AND status = ANY({}::text[])) AS open_actions,
-    (SELECT count(*) FROM plan_action
-     WHERE family = {} AND status = ANY({}::text[]) AND due_on < {}) AS overdue_actions
+    actions.*
+FROM (SELECT count(*) AS open_actions, count(*) FILTER (WHERE due_on < {}) AS overdue_actions
+      FROM plan_action WHERE family = {} AND status = ANY({}::text[])) actions
 """
 
 
@@ -112,9 +111,8 @@ class TeamPage:
 
 
 async def team_page(family_id: int, today: date) -> TeamPage:
-    open_ = list(OPEN_STATUSES)
     (row,) = await TafMember.raw(
-        TEAM_PAGE_SQL, family_id, family_id, family_id, open_, family_id, open_, today
+        TEAM_PAGE_SQL, family_id, family_id, today, family_id, list(OPEN_STATUSES)
     )
     return TeamPage(
         meetings=rows_from_json(TafMeeting, row["meetings"]),

@@ -104,26 +104,6 @@ def works(user: CurrentUser, entry: dict[str, Any], teams: set[str]) -> bool:
     return user.has_role(*roles) and (not entry["team"] or entry["team"] in teams)
 
 
-async def held_families(user: CurrentUser, areas: Mapping[int, str]) -> set[int]:
-    """Which of these families (id -> area) have an open request in an inbox
-    this user works: in two queries."""
-    if not areas:
-        return set()
-    entries = await QueueEntry.select(
-        QueueEntry.family,
-        QueueEntry.area,
-        QueueEntry.roles,
-        QueueEntry.team,
-        QueueEntry.assigned_to,
-    ).where(QueueEntry.family.is_in(list(areas)) & QueueEntry.closed_at.is_null())
-    if not any(areas.get(e["family"]) == e["area"] for e in entries):
-        return set()
-    teams = await TeamMember.select(TeamMember.area, TeamMember.team).where(
-        (TeamMember.user == user.id) & TeamMember.removed_at.is_null()
-    )
-    return held_among(user, areas, entries, teams)
-
-
 def held_among(
     user: CurrentUser,
     areas: Mapping[int, str],
