@@ -63,6 +63,7 @@ from portal.web.oversight_nav import oversight_navigation
 from portal.web.pages import PAGE_HANDLERS
 from portal.web.security import csrf_protect_hook, security_headers_hook
 from portal.web.templating import template_engine
+from portal.web.transaction import RequestTransactionMiddleware
 from portal.workdays.controllers import HANDLERS as WORKDAYS_HANDLERS
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
@@ -176,7 +177,11 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         ],
         guards=[require_sign_in],
         dependencies=FAMILY_DEPENDENCIES,
-        middleware=[RequestFactsMiddleware(settings, area_slugs)],
+        # The transaction is outermost: the session lookup runs on it too.
+        middleware=[
+            RequestTransactionMiddleware(engine),
+            RequestFactsMiddleware(settings, area_slugs),
+        ],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],
         exception_handlers={NoRelationship: no_relationship, **EXCEPTION_HANDLERS},  # type: ignore[dict-item]

@@ -1,4 +1,5 @@
-"""The database engine: PostgreSQL, the one dialect everywhere.
+"""The database engine: PostgreSQL, the one dialect everywhere, and the one
+connection and transaction each request runs on.
 
 Production points PORTAL_DATABASE_URL at its server; `make demo` and the
 tests use an embedded server (``portal.embedded_db``). The app binds every
@@ -7,16 +8,21 @@ table to one engine it owns (no import-time globals).
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg
 from piccolo.columns import Date, Timestamp, Timestamptz
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.query.base import Query
 from piccolo.table import Table
+
+from portal.kernel.records import write_transaction
+
+__all__ = ["write_transaction"]  # services take it from here, with the engine
 
 # Fail a stuck query rather than hold a connection: SECURITY.md reliability 4.
 POSTGRES_SERVER_SETTINGS = {
@@ -37,11 +43,96 @@ def bind_tables(engine: PostgresEngine, tables: Iterable[type[Table]]) -> None:
         table._meta.db = engine
 
 
-@contextlib.asynccontextmanager
-async def write_transaction(engine: Any) -> AsyncIterator[Any]:
-    """A transaction for a change and its audit event: all or nothing."""
-    async with engine.transaction() as tx:
-        yield tx
+# A read page sees one snapshot; two pages writing one row at once make one
+# of them fail with these, and a read page is simply run again.
+CONFLICTS = (asyncpg.SerializationError, asyncpg.DeadlockDetectedError)
+
+
+class RequestConnection:
+    """The one connection a request runs on, inside one transaction. It is
+    taken from the pool at the request's first statement, so a request that
+    never reads holds none."""
+
+    def __init__(self, engine: PostgresEngine, isolation: str) -> None:
+        self.engine = engine
+        self.isolation = isolation
+        self.conflicted = False  # a statement failed with one of CONFLICTS
+        self._connection: Any = None
+        self._transaction: Any = None
+
+    async def _open(self) -> Any:
+        if self._connection is None:
+            pool = self.engine.pool
+            connection = await (pool.acquire() if pool else self.engine.get_new_connection())
+            transaction = connection.transaction(isolation=self.isolation)
+            try:
+                await transaction.start()
+            except BaseException:
+                await self._give_back(connection)
+                raise
+            self._connection, self._transaction = connection, transaction
+        return self._connection
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        connection = await self._open()
+        try:
+            return await connection.fetch(query, *args)
+        except CONFLICTS:
+            self.conflicted = True
+            raise
+
+    async def execute(self, query: str, *args: Any) -> Any:
+        connection = await self._open()
+        try:
+            return await connection.execute(query, *args)
+        except CONFLICTS:
+            self.conflicted = True
+            raise
+
+    async def finish(self, commit: bool) -> None:
+        """Commit (or roll back) and give the connection back; once only."""
+        connection, transaction = self._connection, self._transaction
+        if connection is None:
+            return
+        self._connection = self._transaction = None
+        try:
+            await (transaction.commit() if commit else transaction.rollback())
+        finally:
+            await self._give_back(connection)
+
+    async def _give_back(self, connection: Any) -> None:
+        if self.engine.pool:
+            await self.engine.pool.release(connection)
+        else:
+            await connection.close()
+
+
+class RequestTransaction(PostgresTransaction):
+    """Piccolo's view of a request's connection: while it is the engine's
+    current transaction every query runs on it, and ``engine.transaction()``
+    joins it (``write_transaction`` adds a savepoint). ``after_commit`` holds
+    bookkeeping to write once the request's own work is kept."""
+
+    def __init__(self, engine: PostgresEngine, isolation: str) -> None:
+        # Not Piccolo's __init__: that would look for a transaction to join.
+        self.engine = engine
+        self.connection = RequestConnection(engine, isolation)
+        self._savepoint_id = 0
+        self._parent = None
+        self._committed = False
+        self._rolled_back = False
+        self.after_commit: list[Query[Any, Any]] = []
+
+
+async def after_commit(engine: Any, query: Query[Any, Any]) -> None:
+    """Run ``query`` once the request's transaction has committed, or now when
+    there is none: for bookkeeping two requests may write at once (a session's
+    last-seen time), which would otherwise fail a read page's snapshot."""
+    current = engine.current_transaction.get()
+    if isinstance(current, RequestTransaction):
+        current.after_commit.append(query)
+    else:
+        await query
 
 
 async def ping(engine: PostgresEngine) -> bool:

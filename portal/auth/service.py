@@ -14,7 +14,7 @@ from piccolo.engine.base import Engine
 
 from portal.audit import service as audit
 from portal.auth.tables import LoginAttempt, PortalSession, PortalUser
-from portal.db import contains_ignoring_case, write_transaction
+from portal.db import after_commit, contains_ignoring_case, write_transaction
 from portal.kernel.clock import now_utc
 from portal.kernel.users import CurrentUser
 from portal.settings import Settings
@@ -168,9 +168,11 @@ async def keep_alive(stored: StoredSession, settings: Settings) -> ActiveSession
         await PortalSession.delete().where(PortalSession.id == stored.id)
         return None
     if now - stored.last_seen_at > LAST_SEEN_PRECISION:
-        await PortalSession.update({PortalSession.last_seen_at: now}).where(
+        # After the page's commit: two pages of one session may both write it.
+        touch = PortalSession.update({PortalSession.last_seen_at: now}).where(
             PortalSession.id == stored.id
         )
+        await after_commit(PortalSession._meta.db, touch)
     return ActiveSession(token_hash=stored.token_hash, user=stored.user, id_token=stored.id_token)
 
 

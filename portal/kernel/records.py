@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
 from piccolo.table import Table
 
 UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError,)
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(engine: Any) -> AsyncIterator[Any]:
+    """A change and its audit event, all or nothing: a transaction of its own,
+    or a savepoint in the one it is already in (a request's), so a change that
+    fails half way leaves nothing behind while the request goes on."""
+    current = engine.current_transaction.get()
+    if current is None:
+        async with engine.transaction() as tx:
+            yield tx
+        return
+    savepoint = await current.savepoint()
+    try:
+        yield current
+    except BaseException:
+        await savepoint.rollback_to()
+        raise
+    await savepoint.release()
 
 
 async def once(table: type[Table], form_key: str, create: Callable[[], Awaitable[int]]) -> int:
@@ -20,7 +40,9 @@ async def once(table: type[Table], form_key: str, create: Callable[[], Awaitable
     if existing is not None:
         return int(getattr(existing, table._meta.primary_key._meta.name))
     try:
-        return await create()
+        # A savepoint of its own: the losing insert must not end the request's transaction.
+        async with write_transaction(table._meta.db):
+            return await create()
     except UNIQUE_VIOLATIONS:
         existing = await table.objects().get(key_column == form_key)
         if existing is None:

@@ -5,6 +5,8 @@ runs (queries, raw SQL and DDL, in or out of a transaction) to its
 ``print_query`` method. Engines use __slots__, so the method is swapped on the
 engine's class for the duration, recording only this engine's statements.
 BEGIN, COMMIT and savepoints go straight to the driver and are not counted.
+It also counts the connections taken from the engine's pool (a request should
+take one, issue 17), the same way: the pool's class is patched for the while.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ class QueryLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.statements: list[str] = []
+        self.connections = 0  # taken from the pool
+
+    def took_connection(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def add(self, statement: str) -> None:
         with self._lock:
@@ -60,8 +67,19 @@ def counting_queries(engine: Engine) -> Iterator[QueryLog]:  # type: ignore[type
         else:  # another engine that asked for logging keeps its printing
             original(self, query_id, query)
 
+    pool = engine.pool  # type: ignore[attr-defined]
+    original_acquire = type(pool).acquire
+
+    def acquire(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if self is pool:
+            log.took_connection()
+        return original_acquire(self, *args, **kwargs)
+
     was_logging = engine.log_queries
-    with mock.patch.object(type(engine), "print_query", record):
+    with (
+        mock.patch.object(type(engine), "print_query", record),
+        mock.patch.object(type(pool), "acquire", acquire),
+    ):
         engine.log_queries = True
         try:
             yield log
