@@ -4,10 +4,12 @@ and its records for an information request (``portal_person_records``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
+
+from portal.db import Fact
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,16 @@ class FamilyCard:
     anchor: str = "area"
     order: int = 20
     banner: bool = False
+
+
+@dataclass(frozen=True)
+class CardFromFact:
+    """A record-page card as what it reads and how it is made: the page reads
+    every card's ``fact`` with its own in one statement, then ``build`` makes
+    the card from the fact's parsed answer (None: no card for this family)."""
+
+    fact: Fact
+    build: Callable[[Any], Awaitable[FamilyCard | None]]
 
 
 # Reports: what a report asks for, and each figure.

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         AgendaOutcome,
         AreaDescription,
         AreaTeam,
+        CardFromFact,
         FamilyArrival,
         FamilyCard,
         FamilyRecord,
@@ -92,8 +93,10 @@ def portal_area_teams() -> Sequence[AreaTeam]:
 
 
 @hookspec
-def portal_family_card(family: FamilyRecord, user: CurrentUser) -> Awaitable[FamilyCard | None]:
-    """Return a coroutine giving a card for a family's record page (core and the family's area)."""
+def portal_family_card(
+    family: FamilyRecord, user: CurrentUser, reason: str
+) -> CardFromFact | Awaitable[FamilyCard | None] | None:
+    """Return a record-page card as a CardFromFact, or a coroutine giving one (core and the family's area)."""
 
 
 @hookspec(firstresult=True)

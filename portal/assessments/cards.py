@@ -1,25 +1,24 @@
-"""What the family record page shows about the family's assessments."""
+"""What the family record page shows about the family's assessments, read
+with the page's other facts."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import date
+from typing import Any
 
-from portal.areas import FamilyCard
-from portal.assessments.service import assessments_of, due_of
+from portal.areas import CardFromFact, FamilyCard
+from portal.assessments.service import assessments_fact, due_of
 from portal.families.tables import Family
 from portal.hookspecs import hookimpl
-from portal.kernel.users import CurrentUser
 
 
 @hookimpl
-def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
-    return card(family)
+def portal_family_card(family: Family) -> CardFromFact:
+    return CardFromFact(assessments_fact(family.id), lambda assessments: card(family, assessments))
 
 
-async def card(family: Family) -> FamilyCard:
+async def card(family: Family, assessments: list[dict[str, Any]]) -> FamilyCard:
     """The assessments, the one in progress's working days left, and whether one may start."""
-    assessments = await assessments_of(family.id)
     due = (await due_of(assessments, date.today())).get(family.id)
     days_left = {due["assessment_id"]: due["days_left"]} if due else {}
     context = {

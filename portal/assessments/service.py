@@ -17,7 +17,7 @@ from portal.assessments.tables import (
 )
 from portal.audit import service as audit
 from portal.consent.service import require_assessment_consent
-from portal.db import row_from_json, write_transaction
+from portal.db import Fact, fetch_fact, row_from_json, rows_from_json, write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotFound
@@ -117,18 +117,28 @@ async def assessment_in(family: Family, assessment_id: int) -> dict[str, Any]:
     return rows[0]
 
 
-async def assessments_of(family_id: int) -> list[dict[str, Any]]:
+ASSESSMENTS = """
+SELECT jsonb_agg((to_jsonb(a) - 'idempotency_key') || jsonb_build_object(
+                     'child_given_names', p.given_names,
+                     'child_family_name', p.family_name,
+                     'started_by_name', u.display_name)
+                 ORDER BY a.id DESC)
+FROM assessment a
+LEFT JOIN person p ON p.id = a.child
+LEFT JOIN portal_user u ON u.id = a.started_by
+WHERE a.family = {}
+"""
+
+
+def assessments_fact(family_id: int) -> Fact:
     """Every assessment of a family, newest first, with the child's and starter's names."""
-    return (
-        await Assessment.select(
-            *Assessment.all_columns(exclude=[Assessment.idempotency_key]),
-            Assessment.child.given_names.as_alias("child_given_names"),
-            Assessment.child.family_name.as_alias("child_family_name"),
-            Assessment.started_by.display_name.as_alias("started_by_name"),
-        )
-        .where(Assessment.family == family_id)
-        .order_by(Assessment.id, ascending=False)
-    )
+    return Fact(Assessment, ASSESSMENTS, (family_id,), lambda v: rows_from_json(Assessment, v))
+
+
+async def assessments_of(family_id: int) -> list[dict[str, Any]]:
+    """``assessments_fact`` read on its own."""
+    rows: list[dict[str, Any]] = await fetch_fact(assessments_fact(family_id))
+    return rows
 
 
 async def sections_of(assessment_id: int) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from portal.audit import service as audit
 from portal.closure.tables import Closure
-from portal.db import write_transaction
+from portal.db import Fact, fetch_fact, rows_from_json, write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotAllowed, StaleVersion
@@ -191,16 +191,25 @@ async def mark_reopened(user: CurrentUser, family: Family, reason: str) -> None:
     )
 
 
-async def history(family_id: int) -> list[dict[str, Any]]:
+HISTORY = """
+SELECT jsonb_agg(to_jsonb(c) || jsonb_build_object(
+                     'closed_by_name', cb.display_name,
+                     'closed_by_organisation', cb.organisation,
+                     'reopened_by_name', rb.display_name)
+                 ORDER BY c.closed_at DESC, c.id DESC)
+FROM family_closure c
+LEFT JOIN portal_user cb ON cb.id = c.closed_by
+LEFT JOIN portal_user rb ON rb.id = c.reopened_by
+WHERE c.family = {}
+"""
+
+
+def history_fact(family_id: int) -> Fact:
     """Every closure of the family, newest first, with who closed and reopened it."""
-    return await (
-        Closure.select(
-            *Closure.all_columns(),
-            Closure.closed_by.display_name.as_alias("closed_by_name"),
-            Closure.closed_by.organisation.as_alias("closed_by_organisation"),
-            Closure.reopened_by.display_name.as_alias("reopened_by_name"),
-        )
-        .where(Closure.family == family_id)
-        .order_by(Closure.closed_at, ascending=False)
-        .order_by(Closure.id, ascending=False)
-    )
+    return Fact(Closure, HISTORY, (family_id,), lambda value: rows_from_json(Closure, value))
+
+
+async def history(family_id: int) -> list[dict[str, Any]]:
+    """``history_fact`` read on its own."""
+    rows: list[dict[str, Any]] = await fetch_fact(history_fact(family_id))
+    return rows

@@ -1,24 +1,23 @@
-"""The consultations card on a family's record page."""
+"""The consultations card on a family's record page, read with the page's other facts."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from typing import Any
 
-from portal.areas import FamilyCard
-from portal.consultations.service import consultations_of
+from portal.areas import CardFromFact, FamilyCard
+from portal.consultations.service import consultations_fact
 from portal.families.tables import Family
 from portal.hookspecs import hookimpl
-from portal.kernel.users import CurrentUser
 
 
 @hookimpl
-def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
-    return card(family)
+def portal_family_card(family: Family) -> CardFromFact:
+    return CardFromFact(consultations_fact(family.id), card)
 
 
-async def card(family: Family) -> FamilyCard:
+async def card(consultations: list[dict[str, Any]]) -> FamilyCard:
     """Every call to the advice line about the family, and the way to record one."""
-    context = {"consultations": await consultations_of(family.id)}
+    context = {"consultations": consultations}
     return FamilyCard(
         "Advice and consultations", "consultations/_family_card.html", context, "advice", 25
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from portal.audit import service as audit
 from portal.consultations.tables import Consultation
-from portal.db import write_transaction
+from portal.db import Fact, fetch_fact, rows_from_json, write_transaction
 from portal.kernel.clock import now_utc
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser
@@ -61,14 +61,26 @@ async def record_consultation(
     return await once(Consultation, form_key, create)
 
 
-async def consultations_of(family_id: int) -> list[dict[str, Any]]:
+CONSULTATIONS = """
+SELECT jsonb_agg((to_jsonb(c) - 'idempotency_key')
+                 || jsonb_build_object('recorded_by_name', u.display_name)
+                 ORDER BY c.consulted_on DESC, c.id DESC)
+FROM consultation c LEFT JOIN portal_user u ON u.id = c.recorded_by
+WHERE c.family = {}
+"""
+
+
+def consultations_fact(family_id: int) -> Fact:
     """The family's consultations, the latest call first, with who recorded each."""
-    return await (
-        Consultation.select(
-            *Consultation.all_columns(exclude=[Consultation.idempotency_key]),
-            Consultation.recorded_by.display_name.as_alias("recorded_by_name"),
-        )
-        .where(Consultation.family == family_id)
-        .order_by(Consultation.consulted_on, ascending=False)
-        .order_by(Consultation.id, ascending=False)
+    return Fact(
+        Consultation,
+        CONSULTATIONS,
+        (family_id,),
+        lambda value: rows_from_json(Consultation, value),
     )
+
+
+async def consultations_of(family_id: int) -> list[dict[str, Any]]:
+    """``consultations_fact`` read on its own."""
+    rows: list[dict[str, Any]] = await fetch_fact(consultations_fact(family_id))
+    return rows

@@ -1,25 +1,24 @@
-"""What the family record page shows about this capability (its card's context)."""
+"""What the family record page shows about Children's Social Care (its
+card's context), read with the page's other facts."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from typing import Any
 
-from portal.access.service import relationship
-from portal.areas import FamilyCard
+from portal.areas import CardFromFact, FamilyCard
 from portal.escalation import service
 from portal.families.tables import Family
 from portal.hookspecs import hookimpl
-from portal.kernel.users import CurrentUser
 
 
 @hookimpl
-def portal_family_card(family: Family, user: CurrentUser) -> Awaitable[FamilyCard]:
-    return card(family, user)
+def portal_family_card(family: Family, reason: str) -> CardFromFact:
+    return CardFromFact(service.history_fact(family.id), lambda found: card(family, reason, found))
 
 
-async def card(family: Family, user: CurrentUser) -> FamilyCard:
+async def card(family: Family, reason: str, found: service.History) -> FamilyCard:
     """The significant-harm banner, who leads while a statutory service does, and the history."""
-    referrals, step_downs = await service.history_of(family.id)
+    referrals, step_downs = found
     since = None
     if family.statutory_lead:
         since = next(
@@ -30,15 +29,15 @@ async def card(family: Family, user: CurrentUser) -> FamilyCard:
             ),
             None,
         )
-    events = [{**r, "kind": "referral", "at": r["referred_at"]} for r in referrals] + [
-        {**s, "kind": "step_down", "at": s["recorded_at"]} for s in step_downs
-    ]
+    events: list[dict[str, Any]] = [
+        {**r, "kind": "referral", "at": r["referred_at"]} for r in referrals
+    ] + [{**s, "kind": "step_down", "at": s["recorded_at"]} for s in step_downs]
     events.sort(key=lambda e: e["at"], reverse=True)
     context = {
         "statutory_lead": family.statutory_lead,
         "since": since,
         "history": events,
-        "can_step_down": await relationship(user, family) in service.MAY_RECORD_STEP_DOWN,
+        "can_step_down": reason in service.MAY_RECORD_STEP_DOWN,
     }
     return FamilyCard(
         "Children's Social Care",

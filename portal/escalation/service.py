@@ -21,7 +21,7 @@ from portal.access.service import relationship
 from portal.audit import service as audit
 from portal.closure import service as closure
 from portal.consent.service import SafeguardingOverride, require_referral_consent
-from portal.db import rows_from_json, write_transaction
+from portal.db import Fact, fetch_fact, row_list, write_transaction
 from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.service import children_of, person_in
 from portal.families.tables import Family
@@ -265,8 +265,8 @@ async def record_step_down(
 # The family's referrals (with who made them and the lead until then), its
 # step-downs, and its children's names, in one statement.
 HISTORY = """
-SELECT
-  (SELECT jsonb_agg(to_jsonb(r) || jsonb_build_object(
+SELECT jsonb_build_object(
+  'referrals', (SELECT jsonb_agg(to_jsonb(r) || jsonb_build_object(
                       'referred_by_name', u.display_name,
                       'referred_by_organisation', u.organisation,
                       'previous_lead_name', pl.display_name)
@@ -274,26 +274,39 @@ SELECT
      FROM social_care_referral r
      LEFT JOIN portal_user u ON u.id = r.referred_by
      LEFT JOIN portal_user pl ON pl.id = r.previous_lead
-    WHERE r.family = {}) AS referrals,
-  (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('recorded_by_name', u.display_name)
+    WHERE r.family = {}),
+  'step_downs', (SELECT jsonb_agg(to_jsonb(s) || jsonb_build_object('recorded_by_name', u.display_name)
                     ORDER BY s.recorded_at DESC, s.id DESC)
      FROM step_down s LEFT JOIN portal_user u ON u.id = s.recorded_by
-    WHERE s.family = {}) AS step_downs,
-  (SELECT jsonb_object_agg(p.id, p.given_names || ' ' || p.family_name)
-     FROM person p WHERE p.family = {} AND p.role = 'child') AS child_names
+    WHERE s.family = {}),
+  'child_names', (SELECT jsonb_object_agg(p.id, p.given_names || ' ' || p.family_name)
+     FROM person p WHERE p.family = {} AND p.role = 'child'))
 """
 
 
-async def history_of(family_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+History = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def history_fact(family_id: int) -> Fact:
     """The family's referrals to Children's Social Care, newest first, each with
     the names of the children it was about, and its step-downs, newest first."""
-    row = (await SocialCareReferral.raw(HISTORY, family_id, family_id, family_id))[0]
-    names = {int(k): v for k, v in json.loads(row["child_names"] or "{}").items()}
-    referrals = rows_from_json(SocialCareReferral, row["referrals"])
+    return Fact(SocialCareReferral, HISTORY, (family_id,) * 3, _history)
+
+
+def _history(value: str | None) -> History:
+    found = json.loads(value) if value else {}
+    names = {int(k): v for k, v in (found.get("child_names") or {}).items()}
+    referrals = row_list(SocialCareReferral, found.get("referrals"))
     for referral in referrals:
         ids = json.loads(referral["children"] or "[]")
         referral["child_names"] = [names[i] for i in ids if i in names]
-    return referrals, rows_from_json(StepDown, row["step_downs"])
+    return referrals, row_list(StepDown, found.get("step_downs"))
+
+
+async def history_of(family_id: int) -> History:
+    """``history_fact`` read on its own."""
+    found: History = await fetch_fact(history_fact(family_id))
+    return found
 
 
 async def referrals_of(family_id: int) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from portal.areas import (
     AgendaOutcome,
     AreaDescription,
     AreaTeam,
+    CardFromFact,
     Contact,
     FamilyArrival,
     FamilyCard,
@@ -31,7 +32,7 @@ from portal.areas import (
 )
 from portal.auth.service import current_user_from
 from portal.auth.tables import PortalUser  # foreign-key target for plugin tables
-from portal.db import row_from_json, write_transaction
+from portal.db import Fact, row_from_json, write_transaction
 from portal.demo_hookspecs import DemoAddresses
 from portal.families.access import FamilyAccess
 from portal.families.tables import Family, Person  # foreign-key targets for plugin tables
@@ -70,9 +71,11 @@ __all__ = [
     "AgendaOutcome",
     "AreaDescription",
     "AreaTeam",
+    "CardFromFact",
     "Contact",
     "CurrentUser",
     "DemoAddresses",
+    "Fact",
     "Family",
     "FamilyAccess",
     "FamilyArrival",

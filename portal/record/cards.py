@@ -3,15 +3,17 @@ hook, that the core's capabilities and the family's own area fill alike."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from portal.areas import FamilyCard
+from portal.areas import CardFromFact, FamilyCard
 from portal.assessments import cards as assessment_cards
 from portal.closure import cards as closure_cards
 from portal.consultations import cards as consultation_cards
+from portal.db import Fact, fetch_facts
 from portal.escalation import cards as escalation_cards
 from portal.kernel.users import CurrentUser
 from portal.plugins import area_hook
@@ -37,10 +39,24 @@ def register_core_cards(manager: pluggy.PluginManager) -> None:
 
 
 async def record_cards(
-    manager: pluggy.PluginManager, family: Family, user: CurrentUser
-) -> list[FamilyCard]:
-    """Every card for the family, in page order: the core's and its own area's
-    (another area's plugin is never asked about this family)."""
-    pending = area_hook(manager, family.area, "portal_family_card")(family=family, user=user)
-    cards = [await each for each in pending if each is not None]
-    return sorted((card for card in cards if card is not None), key=lambda card: card.order)
+    manager: pluggy.PluginManager,
+    family: Family,
+    user: CurrentUser,
+    reason: str,
+    page_facts: Mapping[str, Fact],
+) -> tuple[list[FamilyCard], dict[str, Any]]:
+    """Every card for the family, in page order (the core's and its own area's;
+    another area's plugin is never asked about this family), and the page's
+    own facts: the cards' facts and the page's are read in one statement."""
+    answers = area_hook(manager, family.area, "portal_family_card")(
+        family=family, user=user, reason=reason
+    )
+    from_facts = [a for a in answers if isinstance(a, CardFromFact)]
+    card_facts = {f"card_{n}": each.fact for n, each in enumerate(from_facts)}
+    found = await fetch_facts({**page_facts, **card_facts})
+    cards = [
+        await each.build(found[name]) for name, each in zip(card_facts, from_facts, strict=True)
+    ]
+    cards += [await a for a in answers if a is not None and not isinstance(a, CardFromFact)]
+    shown = sorted((card for card in cards if card is not None), key=lambda card: card.order)
+    return shown, {name: found[name] for name in page_facts}

@@ -11,7 +11,6 @@ from litestar.response import Template
 
 from portal.areas import CARDS_BEFORE_THE_RECORD
 from portal.consent import service as consent
-from portal.db import fetch_facts
 from portal.families import forms, service
 from portal.families.access import FamilyAccess
 from portal.kernel.users import can_see_access_history, is_area_manager
@@ -30,8 +29,12 @@ async def family_record(
     user = user_of(request)
     access = family_access
     family = access.family
-    # The record's own facts in one statement; each capability's card adds its own.
-    facts = await fetch_facts(
+    # The record's own facts and every card's, in one statement.
+    cards, facts = await record_cards(
+        request.app.state.plugin_manager,
+        family,
+        user,
+        access.reason,
         {
             "household": service.household_fact(family.id),
             "consents": consent.history_fact(family.id),
@@ -52,7 +55,7 @@ async def family_record(
     return Template(
         "families/record.html",
         context={
-            "cards": await record_cards(request.app.state.plugin_manager, family, user),
+            "cards": cards,
             "cards_before_the_record": CARDS_BEFORE_THE_RECORD,
             "access": access,
             "read_only": not access.may_change,  # emergency access: no change links

@@ -34,7 +34,7 @@ COUNTS = {
     # One of them is the session's facts: user, unread count, meetings menu;
     # each audit event is one INSERT (sealed later, off the request path).
     "caseload": 3,  # session; the caseload (one statement: families, children, dues); transfers
-    "family": 10,  # record facts (household, consent, lead, sharing) in one; one per card
+    "family": 4,  # session; family; its audit event; the record and every card in one
     "search": 6,
     "section": 5,
     "section_save": 8,
@@ -179,6 +179,9 @@ def assert_same(small: dict[str, QueryLog], large: dict[str, QueryLog]) -> None:
     assert not grew, f"statements per page (small, large) grew: {grew}\n" + "\n\n".join(
         f"{page} (large):\n{large[page]}" for page in grew
     )
+    # Each page runs on one connection, in one transaction (portal/web/transaction.py).
+    connections = {page: log.connections for page, log in small.items() if log.connections != 1}
+    assert not connections, f"connections taken per page, not one: {connections}"
     # Held exactly: a page that needs one statement more, or one fewer, says so here.
     off = {page: n for page, (n, _) in report.items() if n != COUNTS[page]}
     assert not off, f"statements per page, not as held: {off}\n" + "\n\n".join(

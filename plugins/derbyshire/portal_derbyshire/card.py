@@ -3,19 +3,42 @@ Point and where it is, and the way in (the record page has checked access)."""
 
 from __future__ import annotations
 
-from portal.plugin_api import FamilyCard
-from portal_derbyshire import common, requests
+import json
+from datetime import datetime
+from typing import Any
+
+from portal.plugin_api import CardFromFact, Fact, FamilyCard
+from portal_derbyshire import common
+from portal_derbyshire.tables import StartingPointRequest
+
+# The newest request (what the card shows of it) and how many, read with the
+# record page's other facts: the card adds no statement.
+CARD_FACT = """
+SELECT jsonb_build_object(
+    'latest', (SELECT jsonb_build_object('id', r.id, 'status', r.status,
+                                         'referrer_told_at', r.referrer_told_at)
+               FROM derbyshire_sp_request r WHERE r.family = {}
+               ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1),
+    'requests', (SELECT count(*) FROM derbyshire_sp_request WHERE family = {}))
+"""
 
 
-async def family_card(family_id: int) -> FamilyCard:
-    sent = await requests.requests_for_family(family_id)
-    latest = sent[0] if sent else None
+def family_card(family_id: int) -> CardFromFact:
+    args = (family_id, family_id)
+    fact = Fact(StartingPointRequest, CARD_FACT, args, lambda value: json.loads(value or "{}"))
+    return CardFromFact(fact, card)
+
+
+async def card(found: dict[str, Any]) -> FamilyCard:
+    latest = found["latest"]
+    if latest and latest["referrer_told_at"]:
+        latest["referrer_told_at"] = datetime.fromisoformat(latest["referrer_told_at"])
     return FamilyCard(
         title="Starting Point",
         template="derbyshire/_family_card.html",
         context={
             "latest": latest,
             "status": common.STATUSES.get(latest["status"], ("", ""))[0] if latest else "",
-            "requests": len(sent),
+            "requests": found["requests"],
         },
     )

@@ -12,8 +12,8 @@ from portal.plugin_api import (
     AgendaOutcome,
     AreaDescription,
     AreaTeam,
+    CardFromFact,
     CurrentUser,
-    FamilyCard,
     FamilyRecord,
     Measure,
     NavigationItem,
@@ -124,7 +124,7 @@ def portal_agenda_decided(decision: AgendaDecision) -> Awaitable[None] | None:
 
 
 @hookimpl
-def portal_family_card(family: FamilyRecord) -> Awaitable[FamilyCard | None]:
+def portal_family_card(family: FamilyRecord) -> CardFromFact:
     return card.family_card(family.id)
 
 
