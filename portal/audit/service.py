@@ -16,6 +16,8 @@ it drew (hashing.bound_to_id).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -46,6 +48,24 @@ class AlreadyAudited:
     record it twice."""
 
 
+def _values(actor: CurrentUser | None, actor_label: str, outcome: str, page: str) -> dict[str, Any]:
+    """What an event says about who, when and where."""
+    label = actor_label or (actor.display_name if actor else "")
+    return {
+        "at": now_utc(),
+        "actor_user_id": actor.id if actor else None,
+        "actor_identity": actor.identity_key if actor else "",
+        "actor_label": label[:300],
+        "actor_organisation": actor.organisation[:200] if actor else "",
+        "outcome": outcome,
+        "page": page[:300],
+    }
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, sort_keys=True, default=str) if detail else ""
+
+
 async def record(
     action: str,
     outcome: str,
@@ -59,24 +79,81 @@ async def record(
     **detail: Any,
 ) -> None:
     """Append one event to the audit trail, in the caller's transaction if there is one."""
-    label = actor_label or (actor.display_name if actor else "")
-    values: dict[str, Any] = {
-        "at": now_utc(),
-        "actor_user_id": actor.id if actor else None,
-        "actor_identity": actor.identity_key if actor else "",
-        "actor_label": label[:300],
-        "actor_organisation": actor.organisation[:200] if actor else "",
+    values = {
+        **_values(actor, actor_label, outcome, page),
         "action": action,
-        "outcome": outcome,
         "record_type": record_type,
         "record_id": str(record_id),
         "family_id": family_id,
-        "page": page[:300],
-        "detail": json.dumps(detail, sort_keys=True, default=str) if detail else "",
+        "detail": _detail(detail),
     }
     # INSERT_EVENT's placeholders are CONTENT_FIELDS in order, then the content hash.
     await AuditEvent.raw(
         INSERT_EVENT, *(values[name] for name in CONTENT_FIELDS), content_hash(values)
+    )
+
+
+# Several events in one INSERT: ids drawn after the transaction id, as
+# INSERT_EVENT does (a writer row is needed before any id can be drawn).
+INSERT_EVENTS = """
+WITH writer AS MATERIALIZED (SELECT pg_current_xact_id() AS xid),
+     drawn AS MATERIALIZED (
+        SELECT nextval('audit_event_id_seq')::integer AS id, e.*
+        FROM writer, unnest({}::text[], {}::text[], {}::text[], {}::integer[], {}::text[],
+                            {}::text[])
+             AS e(action, record_type, record_id, family_id, detail, content_hash))
+INSERT INTO audit_event (
+    id, scheme, at, actor_user_id, actor_identity, actor_label, actor_organisation,
+    action, outcome, record_type, record_id, family_id, page, detail, prev_hash, row_hash
+)
+SELECT id, 2, {}::timestamptz, {}::integer, {}::text, {}::text, {}::text,
+       action, {}::text, record_type, record_id, family_id, {}::text, detail, '',
+       encode(sha256(convert_to(content_hash || ':' || id, 'UTF8')), 'hex')
+FROM drawn
+"""
+_VARYING = ("action", "record_type", "record_id", "family_id", "detail")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One of several events ``record_together`` writes at once."""
+
+    action: str
+    record_type: str = ""
+    record_id: str | int = ""
+    family_id: int | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+async def record_together(
+    events: Sequence[Event], outcome: str, *, actor: CurrentUser, page: str = ""
+) -> None:
+    """Several events by one actor at one moment, in one statement however
+    many: a search and each family it showed (in that family's access history)."""
+    if not events:
+        return
+    shared = _values(actor, "", outcome, page)
+    rows = [
+        {
+            **shared,
+            "action": e.action,
+            "record_type": e.record_type,
+            "record_id": str(e.record_id),
+            "family_id": e.family_id,
+            "detail": _detail(dict(e.detail)),
+        }
+        for e in events
+    ]
+    columns = [[row[name] for row in rows] for name in _VARYING]
+    hashes = [content_hash(row) for row in rows]
+    await AuditEvent.raw(
+        INSERT_EVENTS,
+        *columns,
+        hashes,
+        *(shared[n] for n in ("at", "actor_user_id", "actor_identity", "actor_label")),
+        shared["actor_organisation"],
+        outcome,
+        shared["page"],
     )
 
 

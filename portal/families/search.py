@@ -4,6 +4,7 @@ the per-user search limit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,9 @@ from portal.kernel.clock import now_utc
 from portal.kernel.errors import SearchLimitReached
 from portal.kernel.users import CurrentUser
 
-MAX_MATCHES = 20
+LIKELY, POSSIBLE = "likely", "possible"  # the bands
+MAX_MATCHES = 20  # in the likely band
+MAX_POSSIBLE = 5  # in the possible band
 SEARCH_WINDOW = timedelta(minutes=10)  # PORTAL_SEARCH_LIMIT searches per user in this long
 MAX_CANDIDATES = 2000  # scored in full per search
 SCORED_COLUMNS = (
@@ -61,14 +64,48 @@ SELECT
 """
 
 
+Found = tuple[dict[str, Any], dict[str, Any], matching.Match]  # person, family, match
+
+
+@dataclass(frozen=True)
+class Bands:
+    """A search's candidates in two bands, each best first: ``likely`` (the
+    same child, most probably) and ``possible`` (check before recording a new
+    family), at most MAX_POSSIBLE; ``more_possible`` says others were left
+    out, so the searcher is asked for more to tell them apart."""
+
+    likely: list[Found] = field(default_factory=list)
+    possible: list[Found] = field(default_factory=list)
+    more_possible: bool = False
+
+    @property
+    def shown(self) -> list[Found]:
+        return self.likely + self.possible
+
+
+def always_shown(query: matching.PersonDetails, candidate: matching.PersonDetails) -> bool:
+    """The same full name and date of birth, or the same full name when the
+    search has no date of birth: never "No match found" while such a child is
+    known, whatever the score says (the score may take them for a twin)."""
+    same_day = query.date_of_birth is None or query.date_of_birth == candidate.date_of_birth
+    return same_day and matching.same_full_name(query, candidate)
+
+
 async def find_candidates(
     query: matching.PersonDetails, exclude_family: int | None = None
-) -> list[tuple[dict[str, Any], dict[str, Any], matching.Match]]:
-    """People likely to be the searched-for child, best first: fetch by the
-    indexed blocking keys, then score each candidate in full."""
+) -> list[Found]:
+    """People likely to be the searched-for child, best first (the likely band)."""
+    return (await find_in_bands(query, exclude_family, possible=False)).likely
+
+
+async def find_in_bands(
+    query: matching.PersonDetails, exclude_family: int | None = None, possible: bool = True
+) -> Bands:
+    """The searched-for child's candidates in bands: fetch by the indexed
+    blocking keys, then score each candidate in full."""
     keys = sorted(matching.query_keys(query))
     if not keys:
-        return []
+        return Bands()
     # The people sharing the most keys with the query, ranked in the database.
     ranked = (
         PersonSearchKey.select(PersonSearchKey.person)
@@ -81,25 +118,32 @@ async def find_candidates(
     candidates = await Person.select(
         *SCORED_COLUMNS, Person.family.postcode.as_alias("family_postcode")
     ).where(Person.id.is_in(ranked) & (Person.family != (exclude_family or 0)))
-    scored = []
+    floor = matching.POSSIBLE_THRESHOLD if possible else matching.MATCH_THRESHOLD
+    likely, maybe = [], []
     for candidate in candidates:
         details = details_of(candidate, candidate["family_postcode"])
-        if matching.cannot_match(query, details):
+        forced = possible and always_shown(query, details)
+        if not forced and matching.cannot_match(query, details, floor):
             continue
         match = matching.score(query, details)
         if match.score >= matching.MATCH_THRESHOLD:
-            scored.append((candidate["id"], match))
-    scored.sort(key=lambda item: (-item[1].score, item[0]))
-    scored = scored[:MAX_MATCHES]
-    if not scored:
-        return []
-    (row,) = await Person.raw(CANDIDATES_SQL, [person_id for person_id, _ in scored])
+            likely.append((candidate["id"], match))
+        elif forced or match.score >= floor:
+            maybe.append((candidate["id"], match))
+    for band in (likely, maybe):
+        band.sort(key=lambda item: (-item[1].score, item[0]))
+    likely, more = likely[:MAX_MATCHES], len(maybe) > MAX_POSSIBLE
+    maybe = maybe[:MAX_POSSIBLE]
+    if not likely and not maybe:
+        return Bands()
+    (row,) = await Person.raw(CANDIDATES_SQL, [person_id for person_id, _ in likely + maybe])
     people = {p["id"]: p for p in rows_from_json(Person, row["people"])}
     families = {f["id"]: f for f in rows_from_json(Family, row["families"])}
-    return [
-        (people[person_id], families[people[person_id]["family"]], match)
-        for person_id, match in scored
-    ]
+
+    def rows(band: list[tuple[int, matching.Match]]) -> list[Found]:
+        return [(people[i], families[people[i]["family"]], match) for i, match in band]
+
+    return Bands(rows(likely), rows(maybe), more)
 
 
 async def rebuild_search_keys(batch_size: int = 1000) -> int:

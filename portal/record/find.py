@@ -42,12 +42,28 @@ async def duplicate_check(
     Over the limit it raises SearchLimitReached."""
     user = user_of(request)
     await check_search_rate(request, via="duplicate check")
-    found = await search.find_candidates(query, exclude_family=exclude_family)
-    summaries = await match_summaries(user, found)
-    await audit.record(
-        "family_search", "success", actor=user, results=len(summaries), via="duplicate check"
-    )
+    bands = await search.find_in_bands(query, exclude_family=exclude_family)
+    summaries = await match_summaries(user, bands)
+    await audit_search(user, summaries, via="duplicate check")
     return summaries
+
+
+async def audit_search(user: CurrentUser, summaries: list[dict[str, Any]], **detail: Any) -> None:
+    """The search, and each family it showed in that family's own access
+    history (whichever area it is in: its managers and auditors see who
+    looked), in one statement."""
+    events = [audit.Event("family_search", detail={"results": len(summaries), **detail})]
+    events += [
+        audit.Event(
+            "found_in_search",
+            "family",
+            s["family"]["id"],
+            s["family"]["id"],
+            {"band": s["band"], **detail},
+        )
+        for s in summaries
+    ]
+    await audit.record_together(events, "success", actor=user)
 
 
 def limit_reached(form: Form, error: SearchLimitReached) -> None:
@@ -83,14 +99,19 @@ async def find(request: Request[Any, Any, Any]) -> Template:
     query = read_search(form)
     if query is None:
         return Template("families/find.html", context={"form": form}, status_code=422)
-    results = await match_summaries(user, await search.find_candidates(query))
-    await audit.record("family_search", "success", actor=user, results=len(results))
+    bands = await search.find_in_bands(query)
+    results = await match_summaries(user, bands)
+    await audit_search(user, results)
     return Template(
         "families/find.html",
         context={
             "form": form,
             "searched": True,
             "results": results,
+            "likely": [r for r in results if r["band"] == search.LIKELY],
+            "possible": [r for r in results if r["band"] == search.POSSIBLE],
+            "more_possible": bands.more_possible,
+            "without_dob": query.date_of_birth is None,
             "areas": areas_by_slug(request),
             "new_key": new_form_key(),
         },
@@ -152,25 +173,26 @@ async def create_family(request: Request[Any, Any, Any]) -> Template | Redirect:
     return see_other(f"/families/{family_id}")
 
 
-async def match_summaries(
-    user: CurrentUser, found: list[tuple[dict[str, Any], dict[str, Any], matching.Match]]
-) -> list[dict[str, Any]]:
-    """Likely matches grouped by family, with only what this user may see:
-    the matching people only where they have a relationship with the family,
-    otherwise just that it is known, its area and its lead practitioner."""
-    leads = {f["id"]: f["lead_contact"] for _, f, _ in found if f.get("lead_contact")}
-    families = {f["id"]: service.family_from_row(f) for _, f, _ in found}
+async def match_summaries(user: CurrentUser, bands: search.Bands) -> list[dict[str, Any]]:
+    """The candidates grouped by family, likely ones first, each family in the
+    band of its best candidate, with only what this user may see: the matching
+    people only where they have a relationship with the family, otherwise
+    just that it is known, its area and its lead practitioner."""
+    found = [(row, search.LIKELY) for row in bands.likely]
+    found += [(row, search.POSSIBLE) for row in bands.possible]
+    leads = {f["id"]: f["lead_contact"] for (_, f, _), _ in found if f.get("lead_contact")}
+    families = {f["id"]: service.family_from_row(f) for (_, f, _), _ in found}
     access_to = await relationships(user, list(families.values()))
     summaries: dict[int, dict[str, Any]] = {}
-    for person, family, match in found:
+    for (person, family, match), band in found:
         entry = summaries.get(family["id"])
         if entry is None:
             access = access_to[family["id"]]
             entry = {"family": family, "lead": leads.get(family["id"]), "access": access}
-            entry["people"] = []
+            entry.update(people=[], band=band)
             summaries[family["id"]] = entry
         if entry["access"]:
-            entry["people"].append({"person": person, "match": match})
+            entry["people"].append({"person": person, "match": match, "band": band})
     return list(summaries.values())
 
 

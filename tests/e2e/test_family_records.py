@@ -96,10 +96,11 @@ def test_search_finds_a_family_despite_a_typo_and_a_nickname_and_shows_only_who_
         other.goto(base_url + "/families/find")
         search(other, "Liz", transposed(child.surname), child.born)
 
-        expect(other.get_by_role("heading", level=2, name="1 possible match")).to_be_visible()
+        expect(other.get_by_role("heading", level=2, name="1 likely match")).to_be_visible()
+        expect(other.get_by_role("heading", level=3, name="Likely the same child")).to_be_visible()
         card = other.locator(".govuk-summary-card")
         expect(card).to_have_count(1)
-        expect(card.get_by_role("heading", level=3)).to_have_text(
+        expect(card.get_by_role("heading", level=4)).to_have_text(
             "A matching family is known in Derby City"
         )
         area = card.locator(".govuk-summary-list__row").filter(has_text="Area")

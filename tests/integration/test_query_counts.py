@@ -139,7 +139,7 @@ def grow(portal: Portal, scene: Scene) -> None:
 
 def matches(portal: Portal) -> int:
     found = portal.client.post("/families/find", data=form_with_csrf(portal, SEARCH)).text
-    match = re.search(r"(\d+) possible match", found)
+    match = re.search(r"(\d+) likely match", found)
     return int(match.group(1)) if match else 0
 
 

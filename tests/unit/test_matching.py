@@ -18,6 +18,8 @@ import pytest
 
 from portal.families.matching import (
     MATCH_THRESHOLD,
+    POSSIBLE_THRESHOLD,
+    TWIN_REASON,
     Match,
     PersonDetails,
     cannot_match,
@@ -29,6 +31,7 @@ from portal.families.matching import (
     normalise_postcode,
     phonetic_key,
     query_keys,
+    same_full_name,
     score,
     search_keys,
     valid_nhs_number,
@@ -759,3 +762,40 @@ def test_the_quick_test_skips_another_birthday_and_another_nhs_number() -> None:
     assert not cannot_match(query, child("Olivia", "Smith", dob=None))
     assert not cannot_match(query, child("Olivia", "Smith", dob=DOB + timedelta(days=10)))
     assert not cannot_match(query, child("Baby", "Smith", dob=DOB + timedelta(days=20)))
+
+
+# --- the possible band (issue 23) ---------------------------------------------------------------
+
+
+def banded(given: str, family: str, born: date | None, **extra: str) -> PersonDetails:
+    return PersonDetails(given, family, date_of_birth=born, **extra)
+
+
+def test_a_slip_at_the_same_address_and_birthday_says_it_could_be_a_twin() -> None:
+    a = banded("Katherine", "Smith", date(2017, 5, 14), postcode="DE22 1HF")
+    b = banded("Katherinee", "Smith", date(2017, 5, 14), postcode="DE22 1HF")
+    match = score(a, b)
+    assert TWIN_REASON in match.reasons
+    assert match.score >= POSSIBLE_THRESHOLD  # shown, to check, not hidden
+    assert TWIN_REASON not in score(a, a).reasons
+
+
+def test_the_same_full_name_is_the_same_once_folded() -> None:
+    a = banded("Zoë", "O'Brien", date(2017, 5, 14))
+    assert same_full_name(a, banded(" zoe ", "OBrien", None))
+    assert not same_full_name(a, banded("Zoe", "Brien", None))
+
+
+def test_cannot_match_never_rules_out_what_the_floor_would_show() -> None:
+    query = banded("Oliver", "Smith", date(2017, 5, 14), nhs_number="9434765919")
+    near = [
+        banded("Oliver", "Smith", date(2017, 5, 15)),  # one digit
+        banded("Olly", "Smith", date(2017, 5, 14), postcode="DE1 3AB"),
+        banded("Oliver", "Smith", date(2011, 1, 2)),
+        banded("Oliver", "Smith", date(2011, 1, 2), nhs_number="4010232137"),
+    ]
+    for candidate in near:
+        shown = score(query, candidate).score >= POSSIBLE_THRESHOLD
+        assert not (shown and cannot_match(query, candidate, POSSIBLE_THRESHOLD)), candidate
+    # A different NHS number and date of birth rule out even a possible match.
+    assert cannot_match(query, near[-1], POSSIBLE_THRESHOLD)

@@ -286,12 +286,15 @@ class _NamesWeight(NamedTuple):
     reasons: list[str]
     discount: float  # taken off unless the postcode matches: the names are common ones
     near_misses: bool  # neither name agrees exactly: a near miss in each
+    given_level: int  # EXACT .. DIFFERENT, as compared (after any swap)
+    family_level: int
 
 
 def _names_weight(q: _Prepared, c: _Prepared) -> _NamesWeight:
     given = _given_weight(q.names, c.names)
     family = _family_weight(q.names, c.names)
     weight = given.weight + family.weight
+    levels = (given.level, family.level)
     reasons = [r for r in (given.reason, family.reason) if r]
     discount = given.discount + family.discount
     near_misses = (
@@ -317,4 +320,5 @@ def _names_weight(q: _Prepared, c: _Prepared) -> _NamesWeight:
                 reasons += [r for r in (s_given.reason, s_family.reason) if r]
                 discount = s_given.discount + s_family.discount
                 near_misses = False
-    return _NamesWeight(weight, reasons, discount, near_misses)
+                levels = (s_given.level, s_family.level)
+    return _NamesWeight(weight, reasons, discount, near_misses, *levels)
