@@ -799,3 +799,17 @@ def test_cannot_match_never_rules_out_what_the_floor_would_show() -> None:
         assert not (shown and cannot_match(query, candidate, POSSIBLE_THRESHOLD)), candidate
     # A different NHS number and date of birth rule out even a possible match.
     assert cannot_match(query, near[-1], POSSIBLE_THRESHOLD)
+
+
+def test_what_is_left_after_a_dropped_prefix_is_no_typing_slip() -> None:
+    # "le|wis" and "da|vis" leave "wis" and "vis": two unrelated family names.
+    match = score(banded("Baby", "Lewis", date(2026, 4, 22)), banded("Poppi", "Davis", None))
+    assert "family name differs by a typing slip" not in match.reasons
+
+
+def test_a_baby_not_yet_named_is_likely_only_with_more_than_a_family_name_and_a_day() -> None:
+    baby = banded("Baby", "Patel", date(2026, 1, 1))
+    other = banded("Jack", "Patel", date(2026, 1, 1), postcode="DE22 1HF")
+    assert score(baby, other).score < MATCH_THRESHOLD  # many Patel babies share a birthday
+    at_home = banded("Baby", "Patel", date(2026, 1, 1), postcode="DE22 1HF")
+    assert score(at_home, other).score >= MATCH_THRESHOLD

@@ -217,7 +217,10 @@ def _family_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> _Agreement:
     q_forms, c_forms = _forms(q), _forms(c)
     if not q_forms.isdisjoint(c_forms):
         return _Agreement(W_FAMILY[NICKNAME], FAMILY_REASONS[NICKNAME], NICKNAME, 0.0)
-    level = min(family_level(a, b) for a in q_forms for b in c_forms)
+    # A slip or a sound is looked for between names as written (joined, or a
+    # double-barrelled name's parts), never in what is left once a prefix is
+    # dropped: "le|wis" and "da|vis" leave "wis" and "vis", a letter apart.
+    level = min(family_level(a, b) for a in _written(q) for b in _written(c))
     if level > EXACT:
         q_male = {_masculine(f) for f in q_forms}
         c_male = {_masculine(f) for f in c_forms}
@@ -236,6 +239,10 @@ def _family_agreement(q: tuple[str, ...], c: tuple[str, ...]) -> _Agreement:
         frequency = min(family_name_frequency(q_joined), family_name_frequency(c_joined))
         discount = _rarity_discount(weight, frequency)
     return _Agreement(weight, FAMILY_REASONS[level], level, discount)
+
+
+def _written(parts: tuple[str, ...]) -> set[str]:
+    return {"".join(parts), *(p for p in parts if len(p) > 1)} if len(parts) > 1 else {parts[0]}
 
 
 def _alias_weight(

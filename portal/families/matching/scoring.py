@@ -37,9 +37,11 @@ MATCH_THRESHOLD: float = 0.5
 # A possible match: shown after the likely ones, at most a few, to check before
 # recording a new family. Low on purpose: in the labelled sets it keeps all
 # but one of 551 same-child pairs (a moved family with a common name, a slip
-# read as a twin's name, a baby not yet named), and a practitioner would
-# rather look at a record than miss a child already known.
-POSSIBLE_THRESHOLD: float = 0.02
+# read as a twin's name, a baby not yet named), and in the synthetic
+# partnership a slip in a three-letter name ("Iy" for "Ivy", 0.018) too;
+# a practitioner would rather look at a record than miss a child already
+# known (bench/matching_population.py measures what it costs).
+POSSIBLE_THRESHOLD: float = 0.01
 TWIN_REASON = "same date of birth and address, different first name: could be a twin"
 
 # Log-odds weights (the names' are in ``names``). Candidates have already
@@ -60,6 +62,7 @@ W_NEAR_MISS_BOTH = -2.0
 # few weeks of it: within EXPECTED_DATE_DAYS counts for, if less than, a date
 # that agrees.
 W_DOB_EXPECTED = 2.5
+W_DOB_UNNAMED = 3.5  # the most a date can count for a baby not yet named
 EXPECTED_DATE_DAYS = 42
 
 
@@ -158,6 +161,11 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
         ):
             total += W_DOB_EXPECTED
             reasons.append("date of birth is close to the expected date of a baby not yet named")
+        elif q.placeholder or c.placeholder:
+            # Without a first name, a family name and a birthday are shared by
+            # more babies than one (twins, cousins, a common name on a busy day).
+            total += min(W_DOB[level], W_DOB_UNNAMED)
+            reasons.append(DOB_REASONS[level])
         else:
             total += W_DOB[level]
             reasons.append(DOB_REASONS[level])
@@ -171,8 +179,11 @@ def score(query: PersonDetails, candidate: PersonDetails) -> Match:
         reasons.append("babies not yet named, told apart as twins or by sex")
     # A common name counts for less unless the address agrees, or the address
     # is unknown and the date of birth agrees: a search seldom has a postcode,
-    # and the same full name and birthday must never come back "No match".
-    if postcode != "same" and (postcode or level not in ("same", "swapped")):
+    # and the same full name and birthday must never come back "No match". A
+    # baby not yet named has no full name: its family name and a date near its
+    # expected one are shared by many babies, so the discount stands.
+    unnamed = q.placeholder or c.placeholder
+    if postcode != "same" and (postcode or level not in ("same", "swapped") or unnamed):
         if names.discount >= 1.0:
             reasons.append("a common name, so it counts for less")
         total -= names.discount
