@@ -58,8 +58,9 @@ bench: install ## Load-test the main pages against a bare-page ceiling (loads be
 	bash scripts/ensure-wrk.sh
 	BENCH_SCALE=$(BENCH_SCALE) $(UV_RUN) python bench/run.py --database-url $(BENCH_DATABASE_URL)
 
-bench-matching: install ## Precision, recall and speed of find-before-create on tests/matching/pairs.csv
+bench-matching: install ## Find-before-create: the labelled pairs, then planted duplicates in the synthetic partnership
 	$(UV_RUN) python bench/matching_quality.py
+	$(UV_RUN) python bench/matching_population.py --database-url $(BENCH_DATABASE_URL)
 
 audit: install ## Check the locked Python dependencies for known vulnerabilities
 	mkdir -p var

@@ -297,10 +297,15 @@ def _cumulative(weights: Sequence[float]) -> Iterator[float]:
 
 
 def postcode(rng: random.Random, area: str) -> str:
+    """A made-up postcode about as specific as a real one (a real postcode
+    holds some 15 addresses; these hold one or two families), so "postcode
+    matches" tells families apart here as it does in life."""
     letters = "ABDEFGHJLNPQRSTUWXYZ"
-    return f"{'DE99' if area == 'derby' else rng.choice(('DE99', 'S99'))} 9" + "".join(
-        rng.choice(letters) for _ in range(2)
-    )
+    outward = f"DE{rng.randrange(1, 75)}" if area == "derby" or rng.random() < 0.6 else "S"
+    if outward == "S":
+        outward = f"S{rng.randrange(1, 45)}"
+    inward = f"{rng.randrange(10)}" + "".join(rng.choice(letters) for _ in range(2))
+    return f"{outward} {inward}"
 
 
 def when(rng: random.Random, now: datetime, days_back: int) -> datetime:
