@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from piccolo.columns import Date, Timestamp, Timestamptz
@@ -150,6 +150,18 @@ async def open_pool(engine: PostgresEngine) -> None:
 
 async def close_pool(engine: PostgresEngine) -> None:
     await engine.close_connection_pool()
+
+
+TableT = TypeVar("TableT", bound=Table)
+
+
+async def object_by_id(table: type[TableT], row_id: int) -> TableT | None:
+    """One row as the table's object, as ``objects().get(table.id == row_id)``
+    gives it, read with ``raw``: the objects() query builder costs ~0.8 ms of
+    Python a statement against ~0.2 ms, and every family page starts here."""
+    sql = f"SELECT * FROM {table._meta.tablename} WHERE id = {{}}"  # noqa: S608 (a table's own name)
+    rows = await table.raw(sql, row_id)
+    return table(**rows[0], _exists_in_db=True) if rows else None
 
 
 def contains_ignoring_case(column: Any, pattern: str) -> Any:

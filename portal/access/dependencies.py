@@ -82,7 +82,9 @@ FAMILY_DEPENDENCIES = {
 }
 
 
-def require_area_role(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_area_role(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """Guard for family pages: only people with a role in an enabled area.
 
     Partnership analysts and portal administrators work across areas but not

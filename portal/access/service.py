@@ -19,7 +19,7 @@ from portal.access.tables import BreakGlassGrant
 from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
-from portal.db import write_transaction
+from portal.db import object_by_id, write_transaction
 from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -149,7 +149,7 @@ async def open_family(
     reveal anything); a same-area family without a relationship is a 403 that
     says who to ask and offers break-glass. ``for_change`` asks for a reason
     that allows changes: read-only access (break-glass) is then a 403."""
-    family = await Family.objects().get(Family.id == family_id)
+    family = await object_by_id(Family, family_id)
     known = family is not None and family.area in user.areas
 
     async def record(action: str, outcome: str, **detail: Any) -> None:

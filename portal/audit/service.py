@@ -196,9 +196,13 @@ async def family_history_actions(family_id: int) -> list[str]:
 
 async def count_recent(actor_id: int, action: str, since: datetime) -> int:
     """How many ``action`` events this user has had since then (rate limits)."""
-    count: int = await AuditEvent.count().where(
-        (AuditEvent.actor_user_id == actor_id)
-        & (AuditEvent.action == action)
-        & (AuditEvent.at > since)
+    # Raw: it runs on every search, and the query builder's Python cost more
+    # than the indexed count itself.
+    (row,) = await AuditEvent.raw(
+        "SELECT count(*) AS n FROM audit_event"
+        " WHERE actor_user_id = {} AND action = {} AND at > {}",
+        actor_id,
+        action,
+        since,
     )
-    return count
+    return int(row["n"])

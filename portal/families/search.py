@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from piccolo.query import OrderByRaw
-
 from portal.audit import service as audit
 from portal.db import rows_from_json, write_transaction
 from portal.families import matching
@@ -23,15 +21,17 @@ MAX_MATCHES = 20  # in the likely band
 MAX_POSSIBLE = 5  # in the possible band
 SEARCH_WINDOW = timedelta(minutes=10)  # PORTAL_SEARCH_LIMIT searches per user in this long
 MAX_CANDIDATES = 2000  # scored in full per search
-SCORED_COLUMNS = (
-    Person.id,
-    Person.given_names,
-    Person.family_name,
-    Person.other_names,
-    Person.date_of_birth,
-    Person.expected_date,
-    Person.nhs_number,
-)
+# Raw SQL, not the query builder: this runs on every search, and building it
+# in Piccolo cost more Python than scoring the candidates.
+CANDIDATE_KEYS_SQL = """
+SELECT p.id, p.given_names, p.family_name, p.other_names, p.date_of_birth,
+       p.expected_date, p.nhs_number, f.postcode AS family_postcode
+FROM (SELECT k.person FROM person_search_key k WHERE k.key = ANY({}::text[])
+      GROUP BY k.person ORDER BY count(*) DESC LIMIT {}) AS ranked
+JOIN person p ON p.id = ranked.person
+JOIN family f ON f.id = p.family
+WHERE p.family <> {}
+"""
 
 
 def details_of(person: dict[str, Any] | Person, postcode: str = "") -> matching.PersonDetails:
@@ -106,18 +106,9 @@ async def find_in_bands(
     keys = sorted(matching.query_keys(query))
     if not keys:
         return Bands()
-    # The people sharing the most keys with the query, ranked in the database.
-    ranked = (
-        PersonSearchKey.select(PersonSearchKey.person)
-        .where(PersonSearchKey.key.is_in(keys))
-        .group_by(PersonSearchKey.person)
-        .order_by(OrderByRaw("COUNT(*)"), ascending=False)
-        .limit(MAX_CANDIDATES)
-    )
-    # Only what scoring reads: a common name fetches a thousand candidates.
-    candidates = await Person.select(
-        *SCORED_COLUMNS, Person.family.postcode.as_alias("family_postcode")
-    ).where(Person.id.is_in(ranked) & (Person.family != (exclude_family or 0)))
+    # The people sharing the most keys with the query, ranked in the database,
+    # with only what scoring reads (a common name fetches a thousand candidates).
+    candidates = await Person.raw(CANDIDATE_KEYS_SQL, keys, MAX_CANDIDATES, exclude_family or 0)
     floor = matching.POSSIBLE_THRESHOLD if possible else matching.MATCH_THRESHOLD
     likely, maybe = [], []
     for candidate in candidates:

@@ -3,7 +3,7 @@ marked ``opt={"public": True}`` (deny by default)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -17,7 +17,9 @@ from litestar.handlers.base import BaseRouteHandler
 from portal.kernel.forms import ID_MAX
 from portal.kernel.users import CurrentUser
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+# Coroutines: Litestar runs a plain-function guard in a worker thread, a thread
+# hop on every request.
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
 def is_public(handler: BaseRouteHandler) -> bool:
@@ -36,7 +38,7 @@ def rescues_signed_out_posts(handler: BaseRouteHandler, method: str) -> bool:
     return method == "POST" and bool(handler.opt.get("rescue"))
 
 
-def require_sign_in(
+async def require_sign_in(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     if any(isinstance(v, int) and not 0 <= v <= ID_MAX for v in connection.path_params.values()):
@@ -51,7 +53,7 @@ def require_sign_in(
 def require_role(*roles: str) -> Guard:
     """A guard letting through users who hold any of these portal roles."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = signed_in_user(connection)
         if user is None:
             raise NotAuthorizedException("Sign in to use the Early Help Portal")
@@ -66,7 +68,7 @@ def require_area_role(area: str, *roles: str) -> Guard:
     did not exist (areas are separate tenants); users of this area without one
     of ``roles`` get a 403."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = signed_in_user(connection)
         if user is None:
             raise NotAuthorizedException("Sign in to use the Early Help Portal")

@@ -40,7 +40,7 @@ COUNTS = {
     "section_save": 8,
     "taf": 5,  # the team page: meetings, members and action counts in one statement
     "derby_inbox": 4,
-    "starting_point_queue": 5,  # counted (one statement) and paged in the database
+    "starting_point_queue": 4,  # counted, then one page with its children, in the database
 }
 
 SURNAME = "Quillfeather"

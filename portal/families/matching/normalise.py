@@ -89,6 +89,7 @@ _FOLD_TABLE = str.maketrans(
 )
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
+_NOT_A_DIGIT = re.compile(r"[^0-9]+")
 
 
 # --- normalising ------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ def _family_parts(text: str) -> tuple[str, ...]:
 
 def normalise_nhs_number(value: str) -> str:
     """Digits only: "943 476 5919" -> "9434765919"."""
-    return "".join(ch for ch in value if "0" <= ch <= "9")
+    return _NOT_A_DIGIT.sub("", value) if value else ""
 
 
 def valid_nhs_number(value: str) -> bool:
