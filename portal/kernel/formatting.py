@@ -4,11 +4,15 @@ PDFs and CSVs alike (GOV.UK style: "27 March 2016 at 2:05pm", UK time)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from portal.kernel.clock import UK
 
 
+# Pure, and a page formats the same few days and times many times over (a
+# queue's rows, every request): remembered rather than worked out again.
+@lru_cache(maxsize=8192)
 def format_day(value: date | str | None) -> str:
     """27 March 2016: GOV.UK date style."""
     if not value:
@@ -25,6 +29,7 @@ def format_weekday(value: date | datetime) -> str:
     return f"{value:%A} {format_day(value)}"
 
 
+@lru_cache(maxsize=8192)
 def format_clock(value: datetime | time | str) -> str:
     """2:05pm, 10am, midday or midnight (the GOV.UK style guide): a moment in
     UK time, or a time of day as stored ("10:00" for a weekly meeting)."""
@@ -38,6 +43,7 @@ def format_clock(value: datetime | time | str) -> str:
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
+@lru_cache(maxsize=8192)
 def format_when(value: datetime | str | None) -> str:
     """27 March 2016 at 2:05pm, in UK time."""
     if not value:
