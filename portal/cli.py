@@ -1,5 +1,5 @@
 """The `portal` command: serve, migrate, demo-data, check-config, notify-worker,
-end-sessions, audit, retention."""
+mail-catcher, end-sessions, audit, retention."""
 
 from __future__ import annotations
 
@@ -46,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
     worker.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
 
+    catcher = commands.add_parser(
+        "mail-catcher",
+        help="the demo's SMTP server: keeps every email in a folder (not for production)",
+    )
+    catcher.add_argument("--host", default="127.0.0.1", choices=["127.0.0.1", "::1", "localhost"])
+    catcher.add_argument("--port", type=_port, default=1025)
+    catcher.add_argument(
+        "--mailbox", type=Path, default=Path("var/demo-mail"), help="the folder emails go in"
+    )
+
     end = commands.add_parser("end-sessions", help="sign a user out everywhere")
     end.add_argument("user_id", type=int)
 
@@ -80,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "db":
             return _db(args.action, args.data, args.database)
+        if args.command == "mail-catcher":
+            return _mail_catcher(args.host, args.port, args.mailbox)
         if args.command == "migrate":
             return asyncio.run(_migrate(database_url_from_env()))
         if args.command == "rebuild-search-keys":
@@ -131,6 +143,35 @@ def server_options(settings: Settings, host: str, port: int, workers: int) -> di
         "access_log": True,
         "timeout_graceful_shutdown": 10,
     }
+
+
+def _mail_catcher(host: str, port: int, mailbox: Path) -> int:
+    """Run the demo's mail catcher until SIGINT or SIGTERM."""
+    import signal
+    import threading
+
+    from portal import demo_mail
+
+    try:
+        controller = demo_mail.start_catcher(mailbox, host, port)
+    except ModuleNotFoundError:
+        print("portal: the mail catcher needs aiosmtpd: run `uv sync`", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(
+            f"portal: the mail catcher cannot listen on {host}:{port} ({error.strerror})",
+            file=sys.stderr,
+        )
+        return 1
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"Demo mail catcher on {host}:{port}: emails kept in {mailbox}", flush=True)
+    try:
+        stop.wait()
+    finally:
+        controller.stop()
+    return 0
 
 
 async def _migrate(database_url: str) -> int:
@@ -276,6 +317,12 @@ async def _end_sessions(database_url: str, user_id: int) -> int:
     )
     print(f"Ended {ended} session(s).")
     return 0
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 1 to 65535")
+    return int(text)
 
 
 def _kept_seal(text: str) -> Any:

@@ -25,7 +25,8 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 DEFAULT_ROLE_MAP = "Partnership.Analyst=partnership.analyst,Portal.Admin=portal.admin"
 
 
-# The demo's SMTP server need not exist: the worker retries without crashing.
+# `make demo` runs its own SMTP server (portal mail-catcher); without one the
+# worker retries without crashing.
 DEFAULT_SMTP_FROM = "Early Help Portal <no-reply@early-help-portal.invalid>"
 
 
@@ -53,6 +54,9 @@ class Settings:
     smtp_host: str = "localhost"
     smtp_port: int = 1025
     smtp_from: str = DEFAULT_SMTP_FROM
+    # `make demo` only: the folder where its mail catcher keeps what the worker
+    # sent, shown to administrators on the Emails page. Never in production.
+    demo_mailbox: str = ""
     # The council's retention schedule (PORTAL_RETENTION_<RULE>), checked at start.
     retention_rules: tuple[RetentionRule, ...] = ()
     # Reverse proxies whose X-Forwarded-For / -Proto the server believes (IPs or
@@ -109,6 +113,7 @@ class Settings:
             smtp_host=_host(env, "PORTAL_SMTP_HOST", "localhost"),
             smtp_port=_int(env, "PORTAL_SMTP_PORT", 1025, 1, 65535),
             smtp_from=_sender(env, "PORTAL_SMTP_FROM", DEFAULT_SMTP_FROM),
+            demo_mailbox=_demo_mailbox(env),
             retention_rules=_retention_rules(env),
             trusted_proxies=_networks(env, "PORTAL_TRUSTED_PROXIES"),
         )
@@ -158,6 +163,16 @@ def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
                 f"{name}: {part.strip()!r} is not an IP address or network (e.g. 10.0.0.0/24)"
             ) from None
     return tuple(networks)
+
+
+def _demo_mailbox(env: Mapping[str, str]) -> str:
+    value = env.get("PORTAL_DEMO_MAILBOX", "").strip()
+    if value and (env.get("PORTAL_ENVIRONMENT", "").strip() or "production") == "production":
+        raise ConfigError(
+            "PORTAL_DEMO_MAILBOX is for the demo only: unset it in production "
+            "(or set PORTAL_ENVIRONMENT=development)"
+        )
+    return value
 
 
 def _host(env: Mapping[str, str], name: str, default: str) -> str:

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `make demo`: the portal on http://127.0.0.1:8000 with fictional demo data, an
 # embedded PostgreSQL server (data in var/postgres; PORTAL_DATABASE_URL set to a
-# real server skips it), the development identity provider on :9000 and the
-# notification worker. Ctrl-C stops them all. The identity provider is for development only.
+# real server skips it), the development identity provider on :9000, a mail
+# catcher on 127.0.0.1:1025 (PORTAL_SMTP_HOST set to a real server skips it) and
+# the notification worker. Ctrl-C stops them all. The identity provider and the
+# mail catcher are for development only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -20,7 +22,7 @@ if [ -z "${PORTAL_DATABASE_URL:-}" ]; then
   echo "Database: embedded PostgreSQL, data in var/postgres (uv run portal db psql opens it)"
 fi
 stop_all() {
-  kill ${IDP_PID:-} ${WORKER_PID:-} 2>/dev/null || true
+  kill ${IDP_PID:-} ${WORKER_PID:-} ${MAIL_PID:-} 2>/dev/null || true
   wait 2>/dev/null || true
   [ -z "$STOP_DB" ] || $STOP_DB >/dev/null
 }
@@ -40,8 +42,27 @@ uv run --frozen portal rebuild-search-keys >/dev/null
 node devidp/server.mjs &
 IDP_PID=$!
 
-# The notification worker: due reminders and email. Email goes to PORTAL_SMTP_HOST:PORTAL_SMTP_PORT
-# (localhost:1025 unless set); with no mail server there the worker says so and retries later.
+# The mail catcher: every demo email is sent to it and kept in var/demo-mail, where
+# administrators read it on the Emails page. Started before the worker, so no
+# email is tried before it listens.
+if [ -z "${PORTAL_SMTP_HOST:-}" ]; then
+  export PORTAL_SMTP_HOST=127.0.0.1 PORTAL_SMTP_PORT="${PORTAL_SMTP_PORT:-1025}"
+  export PORTAL_DEMO_MAILBOX="$PWD/var/demo-mail"
+  uv run --frozen portal mail-catcher --port "$PORTAL_SMTP_PORT" --mailbox "$PORTAL_DEMO_MAILBOX" &
+  MAIL_PID=$!
+  for _ in $(seq 100); do
+    kill -0 "$MAIL_PID" 2>/dev/null || break
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORTAL_SMTP_PORT") 2>/dev/null && break
+    sleep 0.1
+  done
+  if ! kill -0 "$MAIL_PID" 2>/dev/null; then
+    echo "Email: no mail catcher; the worker sends to whatever listens on 127.0.0.1:$PORTAL_SMTP_PORT"
+    unset PORTAL_DEMO_MAILBOX
+  fi
+fi
+
+# The notification worker: due reminders and email, sent to PORTAL_SMTP_HOST:PORTAL_SMTP_PORT
+# (the mail catcher above unless set); with no mail server there it says so and retries later.
 uv run --frozen portal notify-worker &
 WORKER_PID=$!
 
@@ -51,6 +72,7 @@ accounts = json.load(open("devidp/accounts.json"))
 print("\nDemo accounts (all fictional; every password is demo-password):")
 for a in accounts:
     print(f"  {a['username']:<22} {a['name']:<22} {a['organisation'][:38]:<38} {', '.join(a['roles']) or '(no role)'}")
-print("\nOpen http://127.0.0.1:8000 and sign in. Ctrl-C stops the portal, the identity provider and the notification worker.\n")
+print("\nOpen http://127.0.0.1:8000 and sign in. Demo emails: sign in as portal.admin, then Emails.")
+print("Ctrl-C stops the portal, the identity provider, the mail catcher and the notification worker.\n")
 PY
 uv run --frozen portal serve --host 127.0.0.1 --port 8000

@@ -21,6 +21,13 @@ from portal.kernel.records import once, versioned_update
 from portal.kernel.users import CurrentUser
 
 ROLES = {"child": "Child", "parent_carer": "Parent or carer", "other_adult": "Other adult"}
+# what a person in each role is called in running text ("this may be an adult ...")
+ROLE_NOUNS = {"child": "child", "parent_carer": "adult", "other_adult": "adult"}
+
+
+def role_noun(role: str) -> str:
+    """The word for someone in this role: child, adult, or person when unknown."""
+    return ROLE_NOUNS.get(role, "person")
 
 
 @dataclass(frozen=True)

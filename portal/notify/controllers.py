@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal import demo_mail
 from portal.admin.controllers import ADMIN
 from portal.notify import outbox, service
 from portal.web.guards import require_role
@@ -43,7 +44,11 @@ async def mark_all_read(request: Request[Any, Any, Any]) -> Redirect:
 
 @get("/", name="admin_emails")
 async def emails(request: Request[Any, Any, Any]) -> Template:
-    return Template("notify/emails.html", context={"emails": await outbox.needing_attention()})
+    caught = await demo_mail.caught_in(request.app.state.settings.demo_mailbox)  # the demo's
+    return Template(
+        "notify/emails.html",
+        context={"emails": await outbox.needing_attention(), "caught": caught},
+    )
 
 
 @post("/{email_id:int}/send-again", name="admin_email_send_again")

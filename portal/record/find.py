@@ -167,7 +167,12 @@ async def create_family(request: Request[Any, Any, Any]) -> Template | Redirect:
         if duplicates:
             return Template(
                 "families/new.html",
-                context=new_family_context(request, form, duplicates=duplicates),
+                context=new_family_context(
+                    request,
+                    form,
+                    duplicates=duplicates,
+                    duplicate_who=service.role_noun(child.role),
+                ),
             )
     family_id = await service.create_family(user, household, child, form.get("form_key"))
     return see_other(f"/families/{family_id}")

@@ -159,7 +159,12 @@ async def add_person(
         if duplicates:
             return Template(
                 "families/person.html",
-                context=person_context(family, form, duplicates=duplicates),
+                context=person_context(
+                    family,
+                    form,
+                    duplicates=duplicates,
+                    duplicate_who=service.role_noun(person.role),
+                ),
             )
     person_id = await service.add_person(user, family, person, form.get("form_key"))
     return see_other(f"/families/{family.id}#person-{person_id}")

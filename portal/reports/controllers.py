@@ -155,7 +155,7 @@ async def report_csv(request: Request[Any, Any, Any], filename: FromPath[str]) -
     name = f"{area.slug}-{key}-{query.start.isoformat()}-to-{query.end.isoformat()}.csv"
     return Response(
         csv_of(area, query, measures).encode("utf-8-sig"),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text/ types
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

@@ -89,12 +89,14 @@ async def assessments(query: ReportQuery) -> list[Measure]:
 
 async def reviews(query: ReportQuery) -> Measure:
     where, args = _where(query)
-    # on time: held no later than the review date agreed at the family's previous meeting
+    # on time: held no later than the review date agreed at the family's previous
+    # meeting. Meetings run in (held_on, id) order, as the caseload reads the latest:
+    # a meeting earlier the same day is the previous one too.
     sql = f"""
         SELECT COUNT(*) AS held,
           SUM(CASE WHEN m.held_on <= (
                 SELECT p.next_review_on FROM taf_meeting p
-                WHERE p.family = m.family AND p.held_on < m.held_on
+                WHERE p.family = m.family AND (p.held_on, p.id) < (m.held_on, m.id)
                 ORDER BY p.held_on DESC, p.id DESC LIMIT 1
               ) THEN 1 ELSE 0 END) AS on_time
         FROM taf_meeting m JOIN family f ON f.id = m.family

@@ -138,6 +138,35 @@ def test_creating_a_likely_duplicate_warns_first(portal: Portal) -> None:
     assert portal.run(Family.count().run) == 2
 
 
+def test_the_duplicate_warning_names_the_person_by_their_role(portal: Portal) -> None:
+    """Issue 20, item 13: a parent who may already be known is an adult, not a child."""
+    portal.sign_in("derby.school")
+    first = create_family(portal)
+    mum = person_form("Sarah", "Smith-Jones", "parent_carer", date(1988, 5, 6), form_key="m-1")
+    assert post(portal, f"/families/{first}/people", mum).status_code == 303
+    second = create_family(portal, given="Oliver", born=date(2019, 7, 8), form_key="k-2")
+    again = post(portal, f"/families/{second}/people", {**mum, "form_key": "m-2"})
+    assert again.status_code == 200
+    text = again.text
+    assert "This may be an adult the portal already knows" in text
+    assert "Likely the same adult" in text
+    assert "I have checked: this is a different adult, record them anyway" in text
+    warning = text.split('class="govuk-warning-text"', 1)[1].split("record them anyway", 1)[0]
+    assert "child" not in warning
+    other = person_form("Frank", "Smith-Jones", "other_adult", date(1950, 1, 2), form_key="o-1")
+    assert post(portal, f"/families/{first}/people", other).status_code == 303
+    text = post(portal, f"/families/{second}/people", {**other, "form_key": "o-2"}).text
+    assert "This may be an adult the portal already knows" in text
+    # a child is still called a child, on the new family form and the add-a-person form
+    child = person_form("Elizabeth", "Smith-Jones", "child", date(2016, 3, 4), form_key="c-1")
+    text = post(portal, f"/families/{second}/people", child).text
+    assert "This may be a child the portal already knows" in text
+    assert "Likely the same child" in text
+    new = post(portal, "/families", new_family_form(form_key="k-3")).text
+    assert "This may be a child the portal already knows" in new
+    assert "I have checked: this is a different child, record them anyway" in new
+
+
 def test_create_errors_keep_what_was_typed_and_save_nothing(portal: Portal) -> None:
     portal.sign_in("derby.school")
     response = post(

@@ -226,7 +226,7 @@ def csv_rows(portal: Portal, key: str, **params: str) -> list[dict[str, str]]:
     response = portal.client.get(f"/reports/{key}.csv", params={**PERIOD, **params})
     assert response.status_code == 200, response.text
     assert response.headers["content-disposition"].startswith("attachment; filename=")
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == CSV_TYPE
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
@@ -276,6 +276,61 @@ def test_derby_figures_are_counted_right(portal: Portal) -> None:
     assert 'role="img"' in text and 'aria-labelledby="measure-escalations-title' in text
     assert "Later: 2 of 3 (67%)." in text
     assert "Derbyshire" not in figures(text, "open-by-agency")
+
+
+async def seed_same_day_reviews() -> None:
+    """Reviews held on the same day as the meeting that set their review date
+    (issue 20, item 12): 4 reviews, 3 on time."""
+    now = at(2025, 1, 1)
+    user = PortalUser(
+        identity_key="report-test same-day",
+        issuer="report-test",
+        subject="same-day",
+        display_name="Practitioner same-day",
+        organisation="Oak Primary School",
+        created_at=now,
+    )
+    await user.save()
+    families = []
+    for _ in range(2):
+        row = Family(
+            area="derby",
+            locality="north",
+            lead_practitioner=user.id,
+            created_at=now,
+            updated_at=now,
+        )
+        await row.save()
+        families.append(int(row.id))
+    one, two = families
+
+    async def meeting(fam: int, kind: str, held: date, next_review: date) -> None:
+        await TafMeeting(
+            family=fam,
+            kind=kind,
+            held_on=held,
+            next_review_on=next_review,
+            recorded_by=user.id,
+            recorded_at=now,
+        ).save()
+
+    await meeting(one, "taf", date(2025, 2, 3), date(2025, 3, 17))
+    await meeting(one, "review", date(2025, 2, 3), date(2025, 3, 17))  # same day: on time
+    await meeting(one, "review", date(2025, 3, 17), date(2025, 4, 28))  # on the day set: on time
+    await meeting(two, "taf", date(2025, 1, 6), date(2025, 1, 20))
+    await meeting(two, "review", date(2025, 1, 21), date(2025, 3, 4))  # a day late
+    await meeting(two, "review", date(2025, 1, 21), date(2025, 3, 4))  # by the same day's date
+
+
+def test_reviews_held_the_same_day_as_the_meeting_that_set_the_date_are_on_time(
+    portal: Portal,
+) -> None:
+    portal.run(seed_same_day_reviews)
+    as_user(portal, "derby.manager")
+    expected = {"On time": "3 of 4 (75%)", "Late": "1 of 4 (25%)"}
+    assert figures(page(portal).text, "reviews-on-time") == expected
+    shown = {r["Row"]: r["Shown as"] for r in csv_rows(portal, "reviews-on-time")}
+    assert shown == expected
 
 
 def test_a_locality_narrows_every_figure(portal: Portal) -> None:
@@ -343,6 +398,31 @@ def test_the_csv_equals_the_page_and_is_safe_in_a_spreadsheet(portal: Portal) ->
     assert on_time[0] | {} == on_time[0] and on_time[0]["Value"] == "1"
     assert on_time[0]["Of"] == "3" and on_time[0]["Percent"] == "33"
     assert portal.client.get("/reports/nothing.csv", params=PERIOD).status_code == 404
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def test_every_csv_download_sends_its_type_once(portal: Portal) -> None:
+    """Issue 20, item 13: ``text/csv; charset=utf-8``, not the charset twice, on
+    every CSV download route: each figure of each area and the whole report."""
+    csv_routes = {
+        handler.name
+        for route in portal.app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if "csv" in route.path or "csv" in (handler.name or "")
+    }
+    assert csv_routes == {"report_csv"}  # a new CSV download belongs in this test too
+    portal.run(seed)
+    as_user(portal, "partnership.analyst")
+    for area in ("derby", "derbyshire"):
+        keys = re.findall(r'<section[^>]*id="measure-([a-z0-9-]+)"', page(portal, area=area).text)
+        assert len(keys) > 6, area
+        for key in [*keys, "report"]:
+            response = portal.client.get(f"/reports/{key}.csv", params={**PERIOD, "area": area})
+            assert response.status_code == 200, (area, key)
+            assert response.headers.get_list("content-type") == [CSV_TYPE], (area, key)
+            assert response.content.startswith(b"\xef\xbb\xbfArea,Locality"), (area, key)
 
 
 def test_who_may_read_which_report(portal: Portal) -> None:
