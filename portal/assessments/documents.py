@@ -9,7 +9,7 @@ from fpdf import FPDF
 
 from portal.audit import service as audit
 from portal.families.tables import Family
-from portal.kernel.formatting import format_day
+from portal.kernel.formatting import format_day, spaced_nhs_number
 from portal.kernel.users import CurrentUser
 
 # A Unicode font so names like Zoë Nowak-Wiśniewska print as typed.
@@ -88,7 +88,8 @@ def pdf_of(
     body(f"Address: {household['address'] or 'Not recorded'}")
     for person in household["people"]:
         born = f", born {format_day(person['date_of_birth'])}" if person["date_of_birth"] else ""
-        body(f"{person['name']} ({ROLES.get(person['role'], person['role'])}{born})")
+        nhs = f", NHS number {spaced_nhs_number(person['nhs_number'])}" if person.get("nhs_number") else ""
+        body(f"{person['name']} ({ROLES.get(person['role'], person['role'])}{born}{nhs})")
     for section, rows in sections:
         heading(section.title, 15)
         for question, answer in rows:

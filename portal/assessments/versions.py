@@ -58,6 +58,8 @@ async def snapshot(family: Family, assessment: dict[str, Any]) -> dict[str, Any]
                     "name": f"{p.given_names} {p.family_name}",
                     "role": p.role,
                     "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else "",
+                    # the child's consistent identifier goes with every copy shared
+                    "nhs_number": p.nhs_number,
                 }
                 for p in people
             ],

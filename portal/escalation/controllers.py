@@ -16,17 +16,19 @@ from portal.consent.service import ConsentRequired
 from portal.escalation import service
 from portal.families import service as families
 from portal.families.access import FamilyAccess
-from portal.families.service import child_choices
+from portal.families.service import children_of
 
 if TYPE_CHECKING:
     from portal.families.tables import Family
+from portal.kernel.formatting import spaced_nhs_number
 from portal.kernel.forms import Form, new_form_key
 from portal.plugins import call_for_area
 from portal.web.handlers import see_other, user_of
 
 DEFAULT_SHARED = (
-    "What we are worried about and why; the children's names, dates of birth and address; "
-    "who else lives in the household; and our early help involvement with the family."
+    "What we are worried about and why; the children's names, NHS numbers, dates of birth "
+    "and address; who else lives in the household; and our early help involvement with "
+    "the family."
 )
 
 
@@ -45,7 +47,16 @@ async def escalate_context(
     request: Request[Any, Any, Any], access: FamilyAccess, form: Form
 ) -> dict[str, Any]:
     family = access.family
-    children = await child_choices(family.id)
+    # With each child's NHS number, the consistent identifier the front door
+    # needs to find them (Children Act 2004 s16LC).
+    children = [
+        (
+            str(p.id),
+            f"{p.given_names} {p.family_name}"
+            + (f" (NHS number {spaced_nhs_number(p.nhs_number)})" if p.nhs_number else ""),
+        )
+        for p in await children_of(family.id)
+    ]
     return {
         "family": family,
         "access": access,

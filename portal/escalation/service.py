@@ -279,7 +279,10 @@ SELECT jsonb_build_object(
                     ORDER BY s.recorded_at DESC, s.id DESC)
      FROM step_down s LEFT JOIN portal_user u ON u.id = s.recorded_by
     WHERE s.family = {}),
-  'child_names', (SELECT jsonb_object_agg(p.id, p.given_names || ' ' || p.family_name)
+  'child_names', (SELECT jsonb_object_agg(p.id, p.given_names || ' ' || p.family_name
+                     || CASE WHEN p.nhs_number = '' THEN '' ELSE ' (NHS number '
+                        || substr(p.nhs_number, 1, 3) || ' ' || substr(p.nhs_number, 4, 3)
+                        || ' ' || substr(p.nhs_number, 7) || ')' END)
      FROM person p WHERE p.family = {} AND p.role = 'child'))
 """
 

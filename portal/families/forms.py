@@ -22,6 +22,14 @@ RELATIONSHIPS = (
     ("other", "is related in another way to"),
 )
 GENDERS = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("not_known", "Not known"))
+# Why a child has no NHS number: the three cases in which the Children Act 2004
+# s16LC (Children's Wellbeing and Schools Act 2026) lets the consistent
+# identifier be left out of what is recorded and shared about a child.
+NHS_NUMBER_ABSENT = (
+    ("not_known", "It is not known, and finding it now would cause unreasonable delay"),
+    ("would_not_help", "Using it would not help safeguard the child or promote their welfare"),
+    ("more_detrimental", "Using it would be more detrimental to the child than not using it"),
+)
 UPN = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
 
@@ -80,6 +88,13 @@ def read_person(form: Form, role: str | None = None) -> PersonInput | None:
     nhs = form.text("nhs_number", max_length=12, label="NHS number")
     if nhs and not matching.valid_nhs_number(nhs):
         form.error("nhs_number", "Enter a valid NHS number, like 943 476 5919")
+    absent = ""
+    if role == "child" and not nhs and form.get("nhs_number_absent"):
+        absent = form.choice(
+            "nhs_number_absent",
+            [key for key, _ in NHS_NUMBER_ABSENT],
+            "Select why the child has no NHS number",
+        )
     upn = form.text("unique_pupil_number", max_length=13, label="Unique Pupil Number").upper()
     if upn and not UPN.match(upn):
         form.error(
@@ -98,6 +113,7 @@ def read_person(form: Form, role: str | None = None) -> PersonInput | None:
         expected_date=expected,
         gender=gender,
         nhs_number=nhs,
+        nhs_number_absent=absent,
         unique_pupil_number=upn,
         address=address,
     )
@@ -113,6 +129,7 @@ def person_form(person: Person) -> Form:
             "role": person.role,
             "gender": person.gender,
             "nhs_number": person.nhs_number,
+            "nhs_number_absent": person.nhs_number_absent,
             "unique_pupil_number": person.unique_pupil_number,
             "address": person.address,
             "version": str(person.version),

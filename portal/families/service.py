@@ -50,6 +50,7 @@ class PersonInput:
     expected_date: date | None = None
     gender: str = ""
     nhs_number: str = ""
+    nhs_number_absent: str = ""  # a key of forms.NHS_NUMBER_ABSENT: a child's only
     unique_pupil_number: str = ""
     address: str = ""
 
@@ -63,6 +64,9 @@ class PersonInput:
             "expected_date": self.expected_date,
             "gender": self.gender,
             "nhs_number": matching.normalise_nhs_number(self.nhs_number),
+            "nhs_number_absent": self.nhs_number_absent
+            if self.role == "child" and not self.nhs_number
+            else "",
             "unique_pupil_number": self.unique_pupil_number.upper(),
             "address": self.address,
         }

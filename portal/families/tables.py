@@ -59,6 +59,8 @@ class Person(Table, tablename="person"):
     gender = Varchar(length=50, default="")
     role = Varchar(length=20)  # child / parent_carer / other_adult
     nhs_number = Varchar(length=10, default="", index=True)
+    # why a child has none: a key of NHS_NUMBER_ABSENT (portal.families.forms)
+    nhs_number_absent = Varchar(length=30, default="")
     unique_pupil_number = Varchar(length=13, default="")
     # blank when the person lives at the family's address
     address = Varchar(length=400, default="")

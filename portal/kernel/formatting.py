@@ -58,6 +58,11 @@ def format_slot(value: datetime) -> str:
     return f"{format_weekday(value)} at {format_clock(value)}"
 
 
+def spaced_nhs_number(value: str) -> str:
+    """943 476 5919: an NHS number as the NHS writes it (3, 3 and 4 digits)."""
+    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 else value
+
+
 def in_words(value: Any) -> str:
     """A stored value in words: dates GOV.UK style, yes/no, blanks as 'Not recorded'."""
     if value is None or value == "":

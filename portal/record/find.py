@@ -125,6 +125,7 @@ def new_family_context(request: Request[Any, Any, Any], form: Form, **extra: Any
         "form": form,
         "places": forms.locality_choices(areas),
         "genders": forms.GENDERS,
+        "nhs_absent_reasons": forms.NHS_NUMBER_ABSENT,
         **extra,
     }
 

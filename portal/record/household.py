@@ -118,6 +118,7 @@ def person_context(family: Family, form: Form, **extra: Any) -> dict[str, Any]:
         "form": form,
         "roles": list(service.ROLES.items()),
         "genders": forms.GENDERS,
+        "nhs_absent_reasons": forms.NHS_NUMBER_ABSENT,
         **extra,
     }
 

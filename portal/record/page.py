@@ -67,6 +67,7 @@ async def family_record(
             "relationship_labels": dict(forms.RELATIONSHIPS),
             "roles": service.ROLES,
             "genders": dict(forms.GENDERS),
+            "nhs_absent_reasons": dict(forms.NHS_NUMBER_ABSENT),
             "consents": consents,
             "consent_labels": consent,
             "in_force": consent.in_force,

@@ -158,6 +158,39 @@ async def open_by_agency(query: ReportQuery) -> Measure:
     )
 
 
+async def nhs_numbers(query: ReportQuery) -> Measure:
+    """How many children in open families carry the consistent identifier
+    (Children Act 2004 s16LC), and for those who do not, whether the reason is
+    recorded."""
+    where, args = _open_at_end(query)
+    sql = f"""
+        SELECT COUNT(*) AS children,
+          COUNT(*) FILTER (WHERE p.nhs_number <> '') AS with_number,
+          COUNT(*) FILTER (WHERE p.nhs_number = '' AND p.nhs_number_absent <> '') AS with_reason
+        FROM person p JOIN family f ON f.id = p.family
+        WHERE p.role = 'child' AND {where}
+    """  # noqa: S608
+    found = (await rows(Assessment, sql, *args))[0]
+    children, numbered = _int(found["children"]), _int(found["with_number"])
+    reasoned = _int(found["with_reason"])
+    return Measure(
+        key="nhs-numbers",
+        title="Children's NHS numbers",
+        rows=(
+            MeasureRow("NHS number recorded", numbered, children),
+            MeasureRow("No NHS number, reason recorded", reasoned, children),
+            MeasureRow(
+                "No NHS number, no reason recorded", children - numbered - reasoned, children
+            ),
+        ),
+        note=(
+            "Children in families open at the end of the period. An NHS number is checked "
+            "(its Modulus 11 check digit) when it is entered. The law asks for it on what is "
+            "recorded and shared about a child unless a reason applies (Children Act 2004 s16LC)."
+        ),
+    )
+
+
 async def closures(query: ReportQuery) -> Measure:
     start, end = day_bounds(query.start, query.end)
     where, args = _where(query)
@@ -214,6 +247,7 @@ async def core_measures(query: ReportQuery, area: AreaDescription) -> list[Measu
         await reviews(query),
         await open_by_locality(query, area),
         await open_by_agency(query),
+        await nhs_numbers(query),
         await closures(query),
         await escalations(query, area),
     ]

@@ -17,7 +17,7 @@ from jinja2 import (
 )
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from portal.kernel.formatting import format_clock, format_day, format_when
+from portal.kernel.formatting import format_clock, format_day, format_when, spaced_nhs_number
 from portal.kernel.users import CurrentUser
 from portal.settings import Settings
 from portal.web.guards import signed_in_user
@@ -75,6 +75,7 @@ def build_environment(plugin_dirs: Sequence[Path]) -> Environment:
     env.filters["day"] = format_day
     env.filters["when"] = format_when
     env.filters["clock"] = format_clock
+    env.filters["nhs_number"] = spaced_nhs_number
     return env
 
 
