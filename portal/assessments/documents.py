@@ -9,7 +9,7 @@ from fpdf import FPDF
 
 from portal.audit import service as audit
 from portal.families.tables import Family
-from portal.kernel.formatting import format_day, spaced_nhs_number
+from portal.kernel.formatting import format_day, format_when, spaced_nhs_number
 from portal.kernel.users import CurrentUser
 
 # A Unicode font so names like Zoë Nowak-Wiśniewska print as typed.
@@ -52,10 +52,36 @@ def pdf_text(text: str, font: str) -> str:
     return text if font == "DejaVu" else text.encode("latin-1", "replace").decode("latin-1")
 
 
+def about_lines(snapshot: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a shared copy says about itself, the same words on the page and in
+    the PDF: who assessed (and how to reach them), each version's date, and the
+    family's consents as recorded when the copy was made. Copies frozen before
+    these were kept say 'Not recorded in this version'."""
+    assessor = snapshot.get("assessor") or {}
+    name = ", ".join(p for p in (assessor.get("name"), assessor.get("organisation")) if p)
+    consents = [
+        f"{c['person']}: {c['purpose'].lower()}. {c['decision']} by {c['by']}, "
+        f"{c['method']}, on {format_day(c['on'])}"
+        + (f"; withdrawn on {format_day(c['withdrawn_on'])}" if c["withdrawn_on"] else "")
+        for c in snapshot.get("consent", [])
+    ]
+    return {
+        "assessor": name or "Not recorded in this version",
+        "contact": assessor.get("email", ""),
+        "versions": [
+            f"Version {v['number']}: completed {format_when(v['completed_at'])}"
+            + (f" by {v['completed_by_name']}" if v["completed_by_name"] else "")
+            for v in versions
+        ],
+        "consents": consents if "consent" in snapshot else ["Not recorded in this version"],
+    }
+
+
 def pdf_of(
     snapshot: dict[str, Any],
     sections: list[tuple[Any, list[tuple[str, str]]]],
     assessment: dict[str, Any],
+    versions: list[dict[str, Any]],
 ) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)
@@ -83,12 +109,23 @@ def pdf_of(
         + ("Completed." if assessment["status"] == "completed" else "Not yet completed.")
     )
     body("OFFICIAL-SENSITIVE. Share only with people who need it to help the family.")
+    about = about_lines(snapshot, versions)
+    heading("Assessor", 15)
+    body(about["assessor"] + (f". Contact: {about['contact']}" if about["contact"] else ""))
+    heading("Versions", 15)
+    body("\n".join(about["versions"]) or "Not yet completed")
+    heading("Consent", 15)
+    body("\n".join(about["consents"]) or "No consent recorded")
     heading("Family and household", 15)
     household = snapshot["household"]
     body(f"Address: {household['address'] or 'Not recorded'}")
     for person in household["people"]:
         born = f", born {format_day(person['date_of_birth'])}" if person["date_of_birth"] else ""
-        nhs = f", NHS number {spaced_nhs_number(person['nhs_number'])}" if person.get("nhs_number") else ""
+        nhs = (
+            f", NHS number {spaced_nhs_number(person['nhs_number'])}"
+            if person.get("nhs_number")
+            else ""
+        )
         body(f"{person['name']} ({ROLES.get(person['role'], person['role'])}{born}{nhs})")
     for section, rows in sections:
         heading(section.title, 15)

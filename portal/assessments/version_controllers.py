@@ -45,7 +45,7 @@ async def history(
 
 
 async def version_snapshot(assessment_id: int, number: int) -> dict[str, Any]:
-    for v in await frozen.versions_of(assessment_id):
+    for v in await frozen.versions_of(assessment_id):  # a handful: read twice, kept simple
         if v["number"] == number:
             return {**v, "snapshot": json.loads(v["snapshot"])}
     raise NotFoundException()
@@ -69,6 +69,7 @@ async def version_page(
 ) -> Template:
     access = family_access
     assessment = await service.assessment_in(access.family, assessment_id)
+    versions = await frozen.versions_of(assessment_id)
     version = await version_snapshot(assessment_id, number)
     return Template(
         "assessments/document.html",
@@ -76,6 +77,7 @@ async def version_page(
             "family": access.family,
             "assessment": assessment,
             "version": version,
+            "about": documents.about_lines(version["snapshot"], versions),
             "snapshot": version["snapshot"],
             "sections": snapshot_sections(version["snapshot"]),
             "printing": False,
@@ -107,6 +109,7 @@ async def print_view(
             "family": access.family,
             "assessment": assessment,
             "version": None,
+            "about": documents.about_lines(snapshot, await frozen.versions_of(assessment_id)),
             "snapshot": snapshot,
             "sections": snapshot_sections(snapshot),
             "printing": True,
@@ -127,7 +130,8 @@ async def pdf(
     await documents.record_export(
         user_of(request), access.family, assessment, "pdf", request.url.path
     )
-    body = documents.pdf_of(snapshot, snapshot_sections(snapshot), assessment)
+    versions = await frozen.versions_of(assessment_id)
+    body = documents.pdf_of(snapshot, snapshot_sections(snapshot), assessment, versions)
     return Response(
         body,
         media_type="application/pdf",

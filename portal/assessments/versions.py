@@ -21,6 +21,8 @@ from portal.assessments.tables import (
     AssessmentVersion,
 )
 from portal.audit import service as audit
+from portal.auth.tables import PortalUser
+from portal.consent import service as consent
 from portal.db import write_transaction
 from portal.families.service import people_of
 from portal.families.tables import Family, Person
@@ -38,8 +40,21 @@ async def snapshot(family: Family, assessment: dict[str, Any]) -> dict[str, Any]
         (AssessmentAppendix.assessment == assessment["id"])
         & AssessmentAppendix.removed_at.is_null()
     )
+    assessor = await (
+        PortalUser.select(PortalUser.display_name, PortalUser.organisation, PortalUser.email)
+        .where(PortalUser.id == assessment["started_by"])
+        .first()
+    )
     return {
         "child": f"{child.given_names} {child.family_name}" if child else "",
+        # Who to contact about it, and what the family agreed to: the copy is
+        # shared between services (issue 20, item 14).
+        "assessor": {
+            "name": assessor["display_name"] if assessor else "",
+            "organisation": assessor["organisation"] if assessor else "",
+            "email": assessor["email"] if assessor else "",
+        },
+        "consent": consent_summary(await consent.consent_history(family.id)),
         "started_on": assessment["started_on"].isoformat(),
         "due_on": assessment["due_on"].isoformat(),
         "household": {
@@ -70,6 +85,22 @@ async def snapshot(family: Family, assessment: dict[str, Any]) -> dict[str, Any]
         },
         "appendices": [{"title": a["title"], "name": a["original_name"]} for a in appendices],
     }
+
+
+def consent_summary(history: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Each consent on the family in words, oldest first, as the copy shows it."""
+    return [
+        {
+            "person": f"{c['person_given']} {c['person_family']}",
+            "purpose": consent.PURPOSES.get(c["purpose"], c["purpose"]),
+            "decision": "Given" if c["decision"] == "given" else "Refused",
+            "by": f"{c['given_by_name']} ({consent.GIVEN_BY.get(c['given_by'], c['given_by']).lower()})",
+            "method": consent.METHODS.get(c["method"], c["method"]).lower(),
+            "on": c["given_on"].isoformat(),
+            "withdrawn_on": c["withdrawal"]["withdrawn_on"].isoformat() if c["withdrawal"] else "",
+        }
+        for c in reversed(history)
+    ]
 
 
 async def complete(
