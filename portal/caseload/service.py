@@ -28,7 +28,12 @@ SHOWS = {
     "overdue": "Overdue",
     "due_soon": "Due in the next 5 working days",
     "lead": "I am the lead practitioner",
+    "drift": "Drifting: no progress, goals changing or review overdue",
 }
+# Issue 19: the procedures' "drift and delay must be avoided", made visible.
+STALLED = "No goal has moved on the scaling question over the last two reviews"
+REVIEW_OVERDUE = "The review is overdue"
+GOALS_CHANGING_AT = 2  # reviews at which goals were changed or replaced
 MAX_FAMILIES = 500
 
 
@@ -70,8 +75,38 @@ SELECT f.*,
            WHERE family = f.id AND status = 'in_progress') a) AS assessments,
     (SELECT m.next_review_on FROM taf_meeting m WHERE m.family = f.id
      ORDER BY m.held_on DESC, m.id DESC LIMIT 1) AS next_review_on,
-    actions.*
+    actions.*, drift.*
 FROM families f
+LEFT JOIN LATERAL (
+    -- Drift (issue 19): no goal's score rose over the last two reviews (the
+    -- newest scored meeting against the one two before it, both newer ones
+    -- reviews), and how many reviews saw goals changed or replaced.
+    WITH scored AS (
+        SELECT m.id, m.kind, row_number() OVER (ORDER BY m.held_on DESC, m.id DESC) AS n
+        FROM taf_meeting m
+        WHERE m.family = f.id AND EXISTS (SELECT 1 FROM family_goal_score s WHERE s.meeting = m.id)
+    ), reviews AS (
+        SELECT m.kind, m.recorded_at,
+               lag(m.recorded_at) OVER (ORDER BY m.held_on, m.id) AS since
+        FROM taf_meeting m WHERE m.family = f.id
+    )
+    SELECT
+        (SELECT count(*) FILTER (WHERE n <= 2 AND kind = 'review') = 2 AND count(*) >= 3
+                AND NOT EXISTS (
+                    SELECT 1 FROM family_goal_score latest
+                    JOIN family_goal_score base ON base.goal = latest.goal
+                    WHERE latest.meeting = (SELECT id FROM scored WHERE n = 1)
+                      AND base.meeting = (SELECT id FROM scored WHERE n = 3)
+                      AND latest.score > base.score)
+         FROM scored) AS scores_stalled,
+        (SELECT count(*) FROM reviews r WHERE r.kind = 'review' AND r.since IS NOT NULL AND EXISTS (
+            SELECT 1 FROM family_goal g
+            LEFT JOIN family_goal_change c ON c.goal = g.id
+            WHERE g.family = f.id
+              AND ((c.changed_at > r.since AND c.changed_at <= r.recorded_at)
+                   OR (g.archived_at > r.since AND g.archived_at <= r.recorded_at)))
+        ) AS reviews_with_goal_changes
+) drift ON true
 LEFT JOIN LATERAL (
     SELECT count(*) AS my_open_actions,
            count(*) FILTER (WHERE pa.due_on < {}) AS my_overdue_actions,
@@ -101,6 +136,20 @@ async def caseload_rows(user: CurrentUser, today: date) -> list[dict[str, Any]]:
     return rows
 
 
+def drift_reasons(row: dict[str, Any]) -> list[str]:
+    """Why an episode may be drifting, in plain words (none when it is not)."""
+    taf = row.get("taf") or {}
+    reasons = []
+    if taf.get("review_overdue"):
+        reasons.append(REVIEW_OVERDUE)
+    if taf.get("scores_stalled"):
+        reasons.append(STALLED)
+    changed = taf.get("reviews_with_goal_changes") or 0
+    if changed >= GOALS_CHANGING_AT:
+        reasons.append(f"Goals were changed or replaced at {changed} reviews")
+    return reasons
+
+
 def _item(row: dict[str, Any], user: CurrentUser, today: date) -> dict[str, Any]:
     """One caseload row with its next thing due and what is overdue."""
     assessment = row.get("assessment") or {}
@@ -122,6 +171,7 @@ def _item(row: dict[str, Any], user: CurrentUser, today: date) -> dict[str, Any]
     next_due = min(dues) if dues else None
     return {
         **row,
+        "drift": drift_reasons(row),
         "is_lead": row["lead_practitioner"] == user.id,
         "next_due_on": next_due[0] if next_due else None,
         "next_due_what": next_due[1] if next_due else "",
@@ -141,6 +191,8 @@ async def caseload(user: CurrentUser, filters: Filters, today: date) -> list[dic
             "my_open_actions": row["my_open_actions"],
             "my_overdue_actions": row["my_overdue_actions"],
             "my_next_action_due": row["my_next_action_due"],
+            "scores_stalled": bool(row["scores_stalled"]),
+            "reviews_with_goal_changes": row["reviews_with_goal_changes"],
         }
         family = {
             "id": row["id"],
@@ -169,6 +221,8 @@ async def caseload(user: CurrentUser, filters: Filters, today: date) -> list[dic
         ]
     elif filters.show == "lead":
         items = [i for i in items if i["is_lead"]]
+    elif filters.show == "drift":
+        items = [i for i in items if i["drift"]]
     if filters.sort == "name":
         items.sort(key=lambda i: (i["children"] or ["~"])[0].lower())
     elif filters.sort == "due":
