@@ -10,11 +10,14 @@ access (lead, TAF, assessments ...) keep their pages without an import cycle:
   is typed);
 - ``read_access``: reading only, whatever the method (answering a proposal);
 - ``access_if_signed_in``: ``None`` when the session has ended, so a rescued
-  POST keeps what was typed.
+  POST keeps what was typed;
+- ``family_names``: names the families, among some ids, that the user may open
+  (their notifications name the family they are about).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from litestar import Request
@@ -24,9 +27,10 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
 
-from portal.access.service import open_family
+from portal.access.service import family_names, open_family
 from portal.families.access import FamilyAccess
 from portal.kernel.users import CurrentUser
+from portal.notify.service import FamilyNames
 from portal.plugins import enabled_areas
 from portal.web.guards import signed_in_user
 from portal.web.handlers import user_of
@@ -74,11 +78,21 @@ async def provide_access_if_signed_in(
     return await family_for(request, family_id)
 
 
+async def provide_family_names(request: Request[Any, Any, Any]) -> FamilyNames:
+    user = user_of(request)
+
+    async def names(family_ids: Collection[int]) -> dict[int, str]:
+        return await family_names(user, family_ids)
+
+    return names
+
+
 FAMILY_DEPENDENCIES = {
     "family_access": Provide(provide_family_access),
     "change_access": Provide(provide_change_access),
     "read_access": Provide(provide_read_access),
     "access_if_signed_in": Provide(provide_access_if_signed_in),
+    "family_names": Provide(provide_family_names),
 }
 
 

@@ -11,7 +11,7 @@ was withdrawn is open only to its lead practitioner and area managers.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from portal.audit import service as audit
 from portal.audit.tables import AuditEvent
 from portal.auth.tables import PortalUser
 from portal.db import object_by_id, write_transaction
+from portal.families import names
 from portal.families.access import FamilyAccess, ReadOnlyAccess
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -130,6 +131,18 @@ async def relationships(user: CurrentUser, families: Sequence[Family]) -> dict[i
     for family_id in undecided:
         reasons[family_id] = next((r for r, holds in found.items() if family_id in holds), None)
     return reasons
+
+
+async def family_names(user: CurrentUser, family_ids: Collection[int]) -> dict[int, str]:
+    """The names of the families among these that this user may open now (the
+    same relationships as ``open_family``), for a list of their own such as their
+    notifications; the others are left out. Naming a family in the user's own list
+    is not a look at its record, so nothing is audited (as for the caseload)."""
+    if not family_ids:
+        return {}
+    found = list(await Family.objects().where(Family.id.is_in(sorted(family_ids))))
+    reasons = await relationships(user, found)
+    return await names.household_names([f.id for f in found if reasons[f.id] is not None])
 
 
 async def active_break_glass(user: CurrentUser, family_id: int) -> bool:

@@ -66,6 +66,7 @@ async def queue_due_reminders(today: date) -> int:
             message=f"An Early Help Assessment you started is due on {_show(row['due_on'])}",
             link=f"/families/{row['family']}/assessments/{row['id']}",
             dedupe_key=f"assessment_due:{row['id']}:{row['due_on']}",
+            family_id=row["family"],
         )
         for row in await assessments_due(
             today, add_working_days(today, ASSESSMENT_WARNING_DAYS, closed)
@@ -80,6 +81,7 @@ async def queue_due_reminders(today: date) -> int:
                 message=f"A family review you lead is due on {_show(due_on)}",
                 link=f"/families/{row['family']}/taf",
                 dedupe_key=f"review_due:{row['meeting']}:{due_on.isoformat()}",
+                family_id=row["family"],
             )
         )
     return await notify_many(notes)

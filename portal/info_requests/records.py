@@ -248,15 +248,18 @@ async def closures(family_id: int) -> RecordSection:
 
 
 async def notifications(family_id: int) -> RecordSection:
-    """Messages to practitioners about the family's record (they never hold its details)."""
+    """Messages to practitioners about the family's record (its id on them, or a
+    link to its pages), with what each said was decided."""
     rows = await (
         Notification.select(
             Notification.message,
+            Notification.detail,
             Notification.created_at,
             Notification.recipient.display_name.as_alias("recipient_name"),
         )
         .where(
-            (Notification.link == f"/families/{family_id}")
+            (Notification.family_id == family_id)
+            | (Notification.link == f"/families/{family_id}")
             | Notification.link.like(f"/families/{family_id}/%")
             | Notification.link.like(f"/families/{family_id}#%")
         )
@@ -264,7 +267,13 @@ async def notifications(family_id: int) -> RecordSection:
     )
     items = [
         RecordItem(
-            r["message"], (("Sent to", r["recipient_name"]), ("When", text(r["created_at"]))), ""
+            r["message"],
+            (
+                ("Sent to", r["recipient_name"]),
+                ("When", text(r["created_at"])),
+                *((("What happened", r["detail"]),) if r["detail"] else ()),
+            ),
+            "",
         )
         for r in rows
     ]

@@ -150,6 +150,7 @@ async def propose_transfer(
                 "You have been asked to become a family's lead practitioner",
                 f"/families/{family.id}#lead",
                 f"lead_transfer:{row.id}",
+                family_id=family.id,
             )
             await audit.record(
                 "lead_transfer_proposed",

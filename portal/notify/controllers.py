@@ -1,11 +1,13 @@
-"""Notifications: the signed-in user's list, opening one (marks it read), and
-marking all read. Administrators also see emails the worker could not send."""
+"""Notifications: the signed-in user's list, one notification (where an email
+links), opening one (marks it read), and marking all read. Administrators also
+see emails the worker could not send."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request, Router, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -18,12 +20,28 @@ from portal.web.handlers import see_other, user_of
 
 
 @get("/notifications", name="notifications")
-async def notifications(request: Request[Any, Any, Any]) -> Template:
-    rows = await service.notifications_for(user_of(request).id)
+async def notifications(
+    request: Request[Any, Any, Any], family_names: NamedDependency[service.FamilyNames]
+) -> Template:
+    rows = await service.notifications_for(user_of(request).id, family_names)
     return Template(
         "notify/list.html",
         context={"notifications": rows, "limit": service.LIST_LIMIT},
     )
+
+
+@get("/notifications/{notification_id:int}", name="notification")
+async def notification(
+    request: Request[Any, Any, Any],
+    notification_id: FromPath[int],
+    family_names: NamedDependency[service.FamilyNames],
+) -> Template:
+    """One notification, where an email links: it names the family and what was
+    decided, which the email does not. Reading it changes nothing; Open marks it read."""
+    row = await service.notification_of(user_of(request).id, notification_id, family_names)
+    if row is None:  # someone else's, or none at all: the same answer
+        raise NotFoundException()
+    return Template("notify/notification.html", context={"n": row})
 
 
 @post("/notifications/{notification_id:int}/open", name="open_notification")
@@ -60,6 +78,7 @@ async def send_again(request: Request[Any, Any, Any], email_id: FromPath[int]) -
 
 HANDLERS: list[Any] = [
     notifications,
+    notification,
     open_notification,
     mark_all_read,
     Router(path="/admin/emails", route_handlers=[emails, send_again], guards=[require_role(ADMIN)]),

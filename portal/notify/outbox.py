@@ -21,8 +21,7 @@ from portal.audit import service as audit
 from portal.db import write_transaction
 from portal.kernel.clock import now_utc
 from portal.kernel.users import CurrentUser
-from portal.notify.service import safe_link
-from portal.notify.tables import Notification, OutboxEmail
+from portal.notify.tables import OutboxEmail
 
 LEASE = timedelta(minutes=10)  # far longer than one SMTP conversation (30 s timeout)
 MAX_ATTEMPTS = 8
@@ -63,18 +62,21 @@ async def claim_next(worker: str, now: datetime) -> Claimed | None:
     row = rows[0] if rows else None
     if row is None:
         return None
-    link = await Notification.select(Notification.link).where(
-        Notification.id == row["notification"]
-    )
     return Claimed(
         id=row["id"],
         to_address=row["to_address"],
         subject=row["subject"],
         body=row["body"],
         message_id=row["message_id"],
-        link=safe_link(link[0]["link"] if link else "/notifications"),
+        link=email_link(int(row["notification"])),
         attempts=row["attempts"],
     )
+
+
+def email_link(notification_id: int) -> str:
+    """Where an email sends its reader: the notification in the portal, which
+    names the family and what was decided (the email itself does neither)."""
+    return f"/notifications/{notification_id}"
 
 
 def _mine(email_id: int, worker: str) -> Any:

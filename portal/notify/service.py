@@ -3,12 +3,19 @@ transaction, so a notification exists exactly when the change that caused it
 does. A worker (``portal notify-worker``, portal.worker) sends the
 emails later.
 
-Messages never carry a child's details: only what happened and a link.
+Messages never carry a child's details: only what happened and a link. A
+notification may also name the family it is about (by id) and say what was
+decided (``detail``): both stay in the portal, never in an email. The list
+names the family when it is shown, and only to a recipient who may still open
+the family's record (the access service decides, through the ``family_names``
+dependency), so a name is never copied into the notification, goes out of date,
+or outlives the record.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
@@ -21,6 +28,12 @@ from portal.notify.tables import Notification, OutboxEmail
 UNIQUE_PREFIX = "portal-notification"
 LIST_LIMIT = 100
 
+# The families a user may open, among these ids, each with its name (children's
+# first names and family name); the others are left out. Provided to the
+# notification pages by the access service (a Litestar dependency), which sits
+# above this package.
+FamilyNames = Callable[[Collection[int]], Awaitable[dict[int, str]]]
+
 
 @dataclass(frozen=True)
 class Note:
@@ -32,16 +45,29 @@ class Note:
     link: str
     dedupe_key: str
     email: bool = True
+    family_id: int | None = None  # the family it is about, named in the portal only
+    detail: str = ""  # what was decided, in the portal only (never emailed)
 
 
 async def notify(
-    recipient_id: int, kind: str, message: str, link: str, dedupe_key: str, *, email: bool = True
+    recipient_id: int,
+    kind: str,
+    message: str,
+    link: str,
+    dedupe_key: str,
+    *,
+    email: bool = True,
+    family_id: int | None = None,
+    detail: str = "",
 ) -> bool:
     """Tell one user something, in-app and (if they have an address) by email.
 
-    ``dedupe_key`` names the event: the same key twice notifies once. Returns
-    whether a new notification was made."""
-    made = await notify_many([Note(recipient_id, kind, message, link, dedupe_key, email)])
+    ``dedupe_key`` names the event: the same key twice notifies once. The
+    ``message`` is also the email, so it never names a child; ``family_id``
+    (the list names the family) and ``detail`` (what was decided) are shown in
+    the portal only. Returns whether a new notification was made."""
+    note = Note(recipient_id, kind, message, link, dedupe_key, email, family_id, detail)
+    made = await notify_many([note])
     return bool(made)
 
 
@@ -54,7 +80,10 @@ async def notify_many(notes: list[Note]) -> int:
     NOTHING."""
     # One line each: the message becomes an email's Subject header.
     by_key = {
-        n.dedupe_key[:200]: replace(n, message=" ".join(n.message.split())[:300]) for n in notes
+        n.dedupe_key[:200]: replace(
+            n, message=" ".join(n.message.split())[:300], detail=" ".join(n.detail.split())[:300]
+        )
+        for n in notes
     }
     if not by_key:
         return 0
@@ -67,6 +96,8 @@ async def notify_many(notes: list[Note]) -> int:
                 kind=n.kind,
                 message=n.message,
                 link=n.link[:300],
+                family_id=n.family_id,
+                detail=n.detail,
                 created_at=now,
                 dedupe_key=key,
             )
@@ -115,22 +146,54 @@ async def unread_count(user_id: int) -> int:
     )
 
 
-async def notifications_for(user_id: int) -> list[dict[str, Any]]:
-    """A user's newest notifications first."""
-    return await (
-        Notification.select(
-            Notification.id,
-            Notification.kind,
-            Notification.message,
-            Notification.link,
-            Notification.created_at,
-            Notification.read_at,
-        )
+SHOWN_COLUMNS = (
+    Notification.id,
+    Notification.kind,
+    Notification.message,
+    Notification.link,
+    Notification.family_id,
+    Notification.detail,
+    Notification.created_at,
+    Notification.read_at,
+)
+
+
+async def notifications_for(user_id: int, family_names: FamilyNames) -> list[dict[str, Any]]:
+    """A user's newest notifications first, each naming its family (see ``named``)."""
+    rows = await (
+        Notification.select(*SHOWN_COLUMNS)
         .where(Notification.recipient == user_id)
         .order_by(Notification.created_at, ascending=False)
         .order_by(Notification.id, ascending=False)
         .limit(LIST_LIMIT)
     )
+    return await named(rows, family_names)
+
+
+async def notification_of(
+    user_id: int, notification_id: int, family_names: FamilyNames
+) -> dict[str, Any] | None:
+    """One of the user's own notifications, named; None when it is not theirs."""
+    row = (
+        await Notification.select(*SHOWN_COLUMNS)
+        .where((Notification.id == notification_id) & (Notification.recipient == user_id))
+        .first()
+    )
+    return (await named([row], family_names))[0] if row else None
+
+
+async def named(rows: list[dict[str, Any]], family_names: FamilyNames) -> list[dict[str, Any]]:
+    """Each row with ``family_name``: the family's name if the user may open it
+    now. For a family they may no longer open, neither its name nor the detail
+    (which may speak of the family) is shown: only the message, as emailed."""
+    ids = {r["family_id"] for r in rows if r["family_id"] is not None}
+    names = await family_names(ids) if ids else {}
+    shown = []
+    for row in rows:
+        name = names.get(row["family_id"]) if row["family_id"] is not None else None
+        hidden = row["family_id"] is not None and name is None
+        shown.append({**row, "family_name": name, "detail": "" if hidden else row["detail"]})
+    return shown
 
 
 async def open_notification(user_id: int, notification_id: int) -> str | None:

@@ -11,8 +11,13 @@ class Notification(Table, tablename="notification"):
     recipient = ForeignKey(references=PortalUser, null=False, index=True)
     # added_to_taf / action_assigned / review_due / assessment_due / lead_transfer ...
     kind = Varchar(length=40)
-    message = Varchar(length=300)  # never a child's details
+    message = Varchar(length=300)  # never a child's details: it is also the email
     link = Varchar(length=300)  # a path inside the portal
+    # The family it is about: a plain number (notify sits below families), named
+    # when the list is shown, to a recipient who may still open the family.
+    family_id = Integer(null=True, default=None, index=True)
+    # What was decided, for the portal only (never emailed): shown with the family.
+    detail = Varchar(length=300, default="")
     created_at = Timestamptz()
     read_at = Timestamptz(null=True, default=None)
     # one notification per event, e.g. "review_due:meeting:12:user:5"

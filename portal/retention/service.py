@@ -218,12 +218,14 @@ async def dispose_family(
 
 
 async def _delete_family_notifications(family_id: int) -> dict[str, int]:
-    """Notifications linking to the family's pages (core /families/<id>... and an
-    area's /<area>/families/<id>...), with their emails. Ones linking to an area's
-    own record pages hold no personal data and go under the notification rule."""
+    """Notifications about the family (its id on them, or a link to its pages:
+    core /families/<id>... and an area's /<area>/families/<id>...), with their
+    emails. Others, linking to an area's own record pages without the family's
+    id, hold no personal data and go under the notification rule."""
     patterns = [f"%/families/{family_id}{end}" for end in ("", "/%", "#%", "?%")]
     found = await Notification.select(Notification.id).where(
         reduce(or_, [Notification.link.like(p) for p in patterns])
+        | (Notification.family_id == family_id)
     )
     ids = [n["id"] for n in found]
     if not ids:

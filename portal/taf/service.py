@@ -249,6 +249,7 @@ async def add_member(user: CurrentUser, family: Family, new: NewMember) -> int:
                 "You have been added to a Team Around the Family",
                 f"/families/{family.id}",
                 f"added_to_taf:{member_id}",
+                family_id=family.id,
             )
         await audit.record(
             "taf_member_added",

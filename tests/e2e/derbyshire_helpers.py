@@ -51,7 +51,8 @@ INITIAL_CONTACT = "Create an Initial Contact for a Senior Practitioner to screen
 TO_VCM = re.compile(r"Early Help Assessment and planning through a Lead Practitioner")
 TO_SOCIAL_CARE = "Referral to Children's Social Care for assessment by a social worker"
 
-REQUEST_URL = re.compile(r"/derbyshire/requests/(\d+)$")
+# A request's page (just after sending: with ?sent=1, for the confirmation panel).
+REQUEST_URL = re.compile(r"/derbyshire/requests/(\d+)(\?sent=1)?$")
 # How the portal shows a moment: "22 November 2026 at 5:40pm" (the `when` filter).
 WHEN = re.compile(rf"\d{{1,2}} [A-Z][a-z]+ \d{{4}} at {CLOCK}")
 

@@ -130,7 +130,8 @@ def referral(child_id: int, **extra: Any) -> dict[str, Any]:
 def send(portal: Portal, family_id: int, data: dict[str, Any]) -> int:
     response = post(portal, f"/derbyshire/families/{family_id}/referral", data)
     assert response.status_code == 303, response.text
-    match = re.fullmatch(r"/derbyshire/requests/(\d+)", response.headers["location"])
+    # The request's page, with the confirmation panel (issue 20).
+    match = re.fullmatch(r"/derbyshire/requests/(\d+)\?sent=1", response.headers["location"])
     assert match, response.headers["location"]
     return int(match.group(1))
 

@@ -141,7 +141,8 @@ def test_a_lead_transfer_request_shows_in_the_header_and_list_and_opens_once_rea
     check_page(page.text, "/notifications")
     assert "You have been asked to become a family&#39;s lead practitioner" in page.text
     assert "Unread" in page.text and "Mark all as read" in page.text
-    assert CHILD_GIVEN not in page.text and CHILD_FAMILY not in page.text
+    # In the portal it names the family, to Samuel, who may open it (issue 20).
+    assert f"Family: {CHILD_GIVEN} {CHILD_FAMILY}" in page.text
 
     opened = post(portal, f"/notifications/{note['id']}/open", {})
     assert opened.status_code == 303
@@ -203,7 +204,10 @@ def test_the_worker_emails_a_link_and_no_childs_details_once(
     assert message["Message-ID"] == row["message_id"]
     assert message["To"] == SAMUEL
     body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
-    assert f"{TEST_CLIENT_BASE}/families/{family_id}#lead" in body
+    # It links to the notification, which names the family; the email does not.
+    [note] = notifications(portal)
+    assert f"{TEST_CLIENT_BASE}/notifications/{note['id']}\r\n" in body
+    assert f"/families/{family_id}" not in body
     assert "asked to become a family's lead practitioner" in body
     for detail in (CHILD_GIVEN, CHILD_FAMILY, "Larch Road", "DE22", "2016"):
         assert detail not in raw, detail

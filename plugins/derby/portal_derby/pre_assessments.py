@@ -292,6 +292,7 @@ async def request_support(
                 "A request for low-level support is waiting for your Multi-Agency Team",
                 "/derby/allocations",
                 f"derby-support-{pre['id']}-{member['user']}",
+                family_id=family.id,
             )
 
 
@@ -428,10 +429,13 @@ async def answer_support(
                 if outcome == "taken"
                 else "A request for support you made to the Multi-Agency Team was declined"
             )
+            said = "The support they will give" if outcome == "taken" else "The reason"
             await notify.notify(
                 asked_by,
                 f"derby_support_{outcome}",
                 message,
                 f"/derby/families/{row['family']}/pre-assessments/{pre_id}#support",
                 f"derby-support-{outcome}-{pre_id}",
+                family_id=row["family"],
+                detail=f"{said}: {text}",
             )

@@ -172,6 +172,8 @@ async def on_decided(decision: AgendaDecision) -> None:
         decision_outcome=decision.outcome,
     )
     link = f"/derby/submissions/{row['id']}"
+    # In the portal only: which family (named when shown) and what was decided.
+    outcome = f"Decision: {labels.get(decision.outcome, decision.outcome)}"
     if row["submitted_by"] is not None:
         await notify.notify(
             row["submitted_by"],
@@ -179,6 +181,8 @@ async def on_decided(decision: AgendaDecision) -> None:
             "The Vulnerable Children's Meeting has decided a request you submitted",
             link,
             f"derby-decided-{row['id']}-{decision.item_id}",
+            family_id=row["family"],
+            detail=outcome,
         )
     if decision.allocated_to is not None:
         await notify.notify(
@@ -187,4 +191,6 @@ async def on_decided(decision: AgendaDecision) -> None:
             "The Vulnerable Children's Meeting has allocated a family to you",
             link,
             f"derby-allocated-{row['id']}-{decision.item_id}-{decision.allocated_to}",
+            family_id=row["family"],
+            detail=outcome,
         )

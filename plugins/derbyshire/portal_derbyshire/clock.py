@@ -76,5 +76,13 @@ def screening_clock(started_at: datetime, now: datetime) -> ScreeningClock:
     return ScreeningClock(started_at=started_at, due_at=due, left=due - now)
 
 
+def told_by(row: dict[str, Any]) -> datetime:
+    """When the referrer should be told the outcome: 24 hours from the Initial
+    Contact, or from the request's arrival while Starting Point has not made
+    one (as the 24-hour report measures it)."""
+    start: datetime = row["initial_contact_at"] or row["submitted_at"]
+    return start + STANDARD
+
+
 def within_standard(start: datetime | None, done: datetime | None) -> bool:
     return start is not None and done is not None and done - start <= STANDARD

@@ -91,6 +91,7 @@ async def give_to_advisor(actor: CurrentUser | None, row: dict[str, Any], adviso
         "You have been asked to support a referring practitioner as Early Help Advisor",
         f"/derbyshire/requests/{row['id']}",
         f"derbyshire:sp_request:{row['id']}:advisor:{advisor_id}",
+        family_id=row["family"],
     )
 
 
@@ -188,6 +189,7 @@ async def allocate_lead(
         "A family has been allocated to you at the Vulnerable Children's Meeting",
         f"/derbyshire/requests/{row['id']}",
         f"derbyshire:sp_request:{row['id']}:allocated:{practitioner_id}",
+        family_id=row["family"],
     )
     family = await Family.objects().get(Family.id == row["family"])
     to = await PortalUser.objects().get(PortalUser.id == practitioner_id)

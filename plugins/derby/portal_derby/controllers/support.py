@@ -11,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from portal.plugin_api import Family, Form, StaleVersion, see_other, user_of
+from portal.plugin_api import Family, Form, StaleVersion, families, see_other, user_of
 from portal_derby import pre_assessments
 from portal_derby.controllers.web import Req, any_derby_role, derby_family, page
 
@@ -36,7 +36,17 @@ async def answerable(request: Req, pre_id: int) -> tuple[dict[str, Any], Family 
     return row, None
 
 
-def support_page(
+async def child_named(row: dict[str, Any], family: Family | None) -> str:
+    """Who the request is about: the pre-assessment's child (else the family's
+    children), named only while the user may open the family."""
+    if family is None:
+        return ""
+    children = await families.child_choices(family.id)
+    about = [name for person, name in children if person == str(row["child"])]
+    return ", ".join(about or [name for _, name in children]) or "No children recorded"
+
+
+async def support_page(
     row: dict[str, Any], family: Family | None, status_code: int = 200, **forms: Any
 ) -> Template:
     version = str(row["version"])
@@ -47,6 +57,7 @@ def support_page(
         status_code,
         row=row,
         family=family,
+        child_name=await child_named(row, family),
         take=take,
         decline=decline,
         form=take if take.errors else decline,  # the one with errors titles the page
@@ -57,7 +68,7 @@ def support_page(
 @get("/support-requests/{pre_id:int}", name="derby_support_request", guards=[any_derby_role])
 async def support_request(request: Req, pre_id: FromPath[int]) -> Template:
     row, family = await answerable(request, pre_id)
-    return support_page(row, family)
+    return await support_page(row, family)
 
 
 async def _answer(request: Req, pre_id: int, action: str) -> Template | Redirect:
@@ -71,7 +82,7 @@ async def _answer(request: Req, pre_id: int, action: str) -> Template | Redirect
         return page("support_answered.html", 409, row=row)
     text = form.text(field, missing, max_length=5000, label=label)
     if not form.ok:
-        return support_page(row, family, 422, **{action: form})
+        return await support_page(row, family, 422, **{action: form})
     try:
         version = form.version()
     except ValueError:
@@ -84,7 +95,7 @@ async def _answer(request: Req, pre_id: int, action: str) -> Template | Redirect
         return page("support_answered.html", 409, row=done.row)
     except StaleVersion as stale:
         form.values["version"] = str(stale.current["version"])
-        return support_page(stale.current, family, 409, changed=True, **{action: form})
+        return await support_page(stale.current, family, 409, changed=True, **{action: form})
     return see_other(f"/derby/allocations?{outcome}={pre_id}")
 
 

@@ -19,6 +19,8 @@ from portal_derbyshire.controllers.web import (
     ANY_ROLE,
     common_context,
     derbyshire_family,
+    now_of,
+    with_clocks,
 )
 
 
@@ -39,7 +41,7 @@ async def start_referral(request: Request[Any, Any, Any]) -> Template:
 @get("/requests", name="derbyshire_my_requests", guards=ANY_ROLE)
 async def my_requests(request: Request[Any, Any, Any]) -> Template:
     user = user_of(request)
-    rows = await requests.requests_sent_by(user.id)
+    rows = with_clocks(await requests.requests_sent_by(user.id), now_of(request))
     await audit.record("starting_point_requests_listed", "success", actor=user, page="mine")
     return Template(
         "derbyshire/my_requests.html", context={**common_context(request), "rows": rows}
@@ -63,6 +65,6 @@ async def family_page(request: Request[Any, Any, Any], family_id: FromPath[int])
             **common_context(request),
             "family": family,
             "children": await families.child_choices(family.id),
-            "requests": await requests.requests_for_family(family.id),
+            "requests": with_clocks(await requests.requests_for_family(family.id), now_of(request)),
         },
     )

@@ -23,7 +23,7 @@ from portal.plugin_api import (
     user_of,
 )
 from portal_derbyshire import common, requests, screening, triage
-from portal_derbyshire.clock import screening_clock
+from portal_derbyshire.clock import screening_clock, told_by
 from portal_derbyshire.controllers.web import (
     ANY_ROLE,
     SENIOR_ONLY,
@@ -96,6 +96,9 @@ async def request_context(
         "clock": screening_clock(row["initial_contact_at"], now_of(request))
         if row["initial_contact_at"]
         else None,
+        # Just sent (the referral form's redirect): the referrer's confirmation panel.
+        "just_sent": request.query_params.get("sent") == "1" and row["referrer"] == user.id,
+        "told_by": told_by(row),
         "assessment_number": None,
         "eht_lead": await requests.eht_lead(row["family"]) if can_triage else "",
     }

@@ -18,7 +18,7 @@ from portal.plugin_api import (
 )
 from portal_derbyshire import common
 from portal_derbyshire.area import DERBYSHIRE
-from portal_derbyshire.clock import clock_of, screening_clock
+from portal_derbyshire.clock import clock_of, screening_clock, told_by
 
 DERBYSHIRE_ROLES = (
     "derbyshire.practitioner",
@@ -52,6 +52,21 @@ def common_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "now": now_of(request),
         "screening_clock": screening_clock,
     }
+
+
+def with_clocks(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Requests for a list, each open one with its 24-hour clock: an Initial
+    Contact's screening ``clock``, and ``told_by`` (when the referrer should hear)."""
+    return [
+        {
+            **row,
+            "clock": screening_clock(row["initial_contact_at"], now)
+            if row["status"] == "initial_contact" and row["initial_contact_at"]
+            else None,
+            "told_by": told_by(row) if row["status"] in common.OPEN_STATUSES else None,
+        }
+        for row in rows
+    ]
 
 
 async def derbyshire_family(request: Request[Any, Any, Any], family_id: int) -> Family:
