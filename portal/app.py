@@ -27,6 +27,7 @@ from portal.auth.controllers import AUTH_HANDLERS
 from portal.auth.oidc import OidcClient
 from portal.case_audit.controllers import HANDLERS as CASE_AUDIT_HANDLERS
 from portal.caseload.controllers import CASELOAD_HANDLERS
+from portal.caseload.drift_controllers import DRIFT_HANDLERS
 from portal.closure.controllers import HANDLERS as CLOSURE_HANDLERS
 from portal.consent.controllers import CONSENT_HANDLERS
 from portal.consultations.controllers import CONSULTATION_HANDLERS
@@ -116,6 +117,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             if any(is_area_manager(user, area) for area in user.areas & area_slugs):
                 items.append(NavigationItem("Emergency access", "/access/break-glass"))
                 items.append(NavigationItem("Teams", "/teams"))
+                items.append(NavigationItem("Drift", "/drift"))
         if user is not None:
             items += oversight_navigation(user, area_slugs)
         if user is not None and user.has_role(ADMIN):
@@ -138,6 +140,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             *AUTH_HANDLERS,
             *PAGE_HANDLERS,
             *CASELOAD_HANDLERS,
+            *DRIFT_HANDLERS,
             ADMIN_ROUTER,
             *NOTIFY_HANDLERS,
             *WORKDAYS_HANDLERS,

@@ -47,6 +47,40 @@ class Filters:
         return cls(show if show in SHOWS else "all", sort if sort in SORTS else "due")
 
 
+# Drift (issue 19), for the family ``f``: whether no goal's score rose over
+# the last two reviews (the newest scored meeting against the one two before
+# it, both newer ones reviews), and how many reviews saw goals changed or
+# replaced. Joined by the caseload and by the managers' list.
+DRIFT_JOIN = """LEFT JOIN LATERAL (
+    WITH scored AS (
+        SELECT m.id, m.kind, row_number() OVER (ORDER BY m.held_on DESC, m.id DESC) AS n
+        FROM taf_meeting m
+        WHERE m.family = f.id AND EXISTS (SELECT 1 FROM family_goal_score s WHERE s.meeting = m.id)
+    ), reviews AS (
+        SELECT m.kind, m.recorded_at,
+               lag(m.recorded_at) OVER (ORDER BY m.held_on, m.id) AS since
+        FROM taf_meeting m WHERE m.family = f.id
+    )
+    SELECT
+        (SELECT count(*) FILTER (WHERE n <= 2 AND kind = 'review') = 2 AND count(*) >= 3
+                AND NOT EXISTS (
+                    SELECT 1 FROM family_goal_score latest
+                    JOIN family_goal_score base ON base.goal = latest.goal
+                    WHERE latest.meeting = (SELECT id FROM scored WHERE n = 1)
+                      AND base.meeting = (SELECT id FROM scored WHERE n = 3)
+                      AND latest.score > base.score)
+         FROM scored) AS scores_stalled,
+        (SELECT count(*) FROM reviews r WHERE r.kind = 'review' AND r.since IS NOT NULL AND EXISTS (
+            SELECT 1 FROM family_goal g
+            LEFT JOIN family_goal_change c ON c.goal = g.id
+            WHERE g.family = f.id
+              AND ((c.changed_at > r.since AND c.changed_at <= r.recorded_at)
+                   OR (g.archived_at > r.since AND g.archived_at <= r.recorded_at)))
+        ) AS reviews_with_goal_changes
+) drift ON true
+"""
+
+
 # The caseload in one statement: the families on this user's desk (each
 # relationship by its own index, a UNION: one query ORing them had PostgreSQL
 # scan every family of the area, ~27 ms at 200,000), each with its children's
@@ -77,37 +111,7 @@ SELECT f.*,
      ORDER BY m.held_on DESC, m.id DESC LIMIT 1) AS next_review_on,
     actions.*, drift.*
 FROM families f
-LEFT JOIN LATERAL (
-    -- Drift (issue 19): no goal's score rose over the last two reviews (the
-    -- newest scored meeting against the one two before it, both newer ones
-    -- reviews), and how many reviews saw goals changed or replaced.
-    WITH scored AS (
-        SELECT m.id, m.kind, row_number() OVER (ORDER BY m.held_on DESC, m.id DESC) AS n
-        FROM taf_meeting m
-        WHERE m.family = f.id AND EXISTS (SELECT 1 FROM family_goal_score s WHERE s.meeting = m.id)
-    ), reviews AS (
-        SELECT m.kind, m.recorded_at,
-               lag(m.recorded_at) OVER (ORDER BY m.held_on, m.id) AS since
-        FROM taf_meeting m WHERE m.family = f.id
-    )
-    SELECT
-        (SELECT count(*) FILTER (WHERE n <= 2 AND kind = 'review') = 2 AND count(*) >= 3
-                AND NOT EXISTS (
-                    SELECT 1 FROM family_goal_score latest
-                    JOIN family_goal_score base ON base.goal = latest.goal
-                    WHERE latest.meeting = (SELECT id FROM scored WHERE n = 1)
-                      AND base.meeting = (SELECT id FROM scored WHERE n = 3)
-                      AND latest.score > base.score)
-         FROM scored) AS scores_stalled,
-        (SELECT count(*) FROM reviews r WHERE r.kind = 'review' AND r.since IS NOT NULL AND EXISTS (
-            SELECT 1 FROM family_goal g
-            LEFT JOIN family_goal_change c ON c.goal = g.id
-            WHERE g.family = f.id
-              AND ((c.changed_at > r.since AND c.changed_at <= r.recorded_at)
-                   OR (g.archived_at > r.since AND g.archived_at <= r.recorded_at)))
-        ) AS reviews_with_goal_changes
-) drift ON true
-LEFT JOIN LATERAL (
+{DRIFT}LEFT JOIN LATERAL (
     SELECT count(*) AS my_open_actions,
            count(*) FILTER (WHERE pa.due_on < {}) AS my_overdue_actions,
            min(pa.due_on) AS my_next_action_due
@@ -116,7 +120,7 @@ LEFT JOIN LATERAL (
       AND owner."user" = {} AND owner.removed_at IS NULL
 ) actions ON true
 ORDER BY f.updated_at DESC
-"""
+""".replace("{DRIFT}", DRIFT_JOIN)
 
 
 async def caseload_rows(user: CurrentUser, today: date) -> list[dict[str, Any]]:
@@ -134,6 +138,43 @@ async def caseload_rows(user: CurrentUser, today: date) -> list[dict[str, Any]]:
         user.id,
     )
     return rows
+
+
+# The open families the given practitioners lead in an area, with what drift
+# needs, for the managers' list. Restricted records stay with their lead.
+LED_DRIFT_SQL = """
+SELECT f.id, f.lead_practitioner,
+    (SELECT jsonb_agg(p.given_names || ' ' || p.family_name ORDER BY p.id)
+     FROM person p WHERE p.family = f.id AND p.role = 'child') AS children,
+    (SELECT m.next_review_on FROM taf_meeting m WHERE m.family = f.id
+     ORDER BY m.held_on DESC, m.id DESC LIMIT 1) AS next_review_on,
+    drift.*
+FROM family f
+{DRIFT}
+WHERE f.area = {} AND f.status = 'open' AND NOT f.restricted
+  AND f.lead_practitioner = ANY({}::integer[])
+ORDER BY f.id
+""".replace("{DRIFT}", DRIFT_JOIN)
+
+
+async def drifting_led_by(area: str, lead_ids: list[int], today: date) -> list[dict[str, Any]]:
+    """The open families these practitioners lead that may be drifting, each
+    with its reasons (``drift``), in one statement."""
+    if not lead_ids:
+        return []
+    rows = await Family.raw(LED_DRIFT_SQL, area, lead_ids)
+    found = []
+    for row in rows:
+        taf = {
+            **review_state(row, today),
+            "scores_stalled": bool(row["scores_stalled"]),
+            "reviews_with_goal_changes": row["reviews_with_goal_changes"],
+        }
+        reasons = drift_reasons({"taf": taf})
+        if reasons:
+            children = json.loads(row["children"]) if row["children"] else []
+            found.append({**row, "children": children, "drift": reasons})
+    return found
 
 
 def drift_reasons(row: dict[str, Any]) -> list[str]:

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from portal.audit.tables import AuditEvent
 from portal.taf.tables import FamilyGoal, GoalChange, GoalScore, TafMeeting
-from tests.support.portal import Portal, create_family, post, user_id
+from portal.teams import service as teams
+from tests.support.page_rules import check_page
+from tests.support.portal import Portal, as_user, create_family, post, user_id
 
 STALLED = "No goal has moved on the scaling question over the last two reviews"
 
@@ -102,3 +105,33 @@ def test_one_change_and_one_review_are_not_drift(portal: Portal) -> None:
     page = caseload(portal)
     assert "Drift" not in page.split("Alfie Steadman", 1)[1].split("</tr>", 1)[0]
     assert "Drift and delay must be avoided" not in page
+
+
+def test_managers_see_each_teams_drifting_families_and_the_look_is_audited(
+    portal: Portal,
+) -> None:
+    portal.sign_in("derby.school")
+    stuck = create_family(portal, given="Ruby", family="Stillwater")
+    moving = create_family(portal, given="Oscar", family="Forwood")
+    for family_id in (stuck, moving):
+        post(portal, f"/families/{family_id}/lead/take", {})
+    plan(portal, stuck, [4, 4, 4], changes_at=[])
+    plan(portal, moving, [4, 5, 6], changes_at=[])
+    hannah = user_id(portal, "hannah.ashworth")
+    portal.run(teams.add_team_member, None, "derby", "mat:north", hannah, "Teacher")
+
+    assert portal.client.get("/drift").status_code == 403  # a practitioner
+    as_user(portal, "derby.manager")
+    assert 'href="/drift"' in portal.client.get("/").text  # in the manager's menu
+    page = portal.client.get("/drift")
+    assert page.status_code == 200
+    check_page(page.text, "/drift")
+    team = page.text.split("North Multi-Agency Team", 1)[1].split("</table>", 1)[0]
+    assert "Ruby Stillwater" in team and STALLED in team and "Hannah Ashworth" in team
+    assert "Oscar Forwood" not in page.text
+    listed = portal.run(
+        AuditEvent.select(AuditEvent.family_id).where(AuditEvent.action == "family_listed").run
+    )
+    assert [e["family_id"] for e in listed] == [stuck]
+    as_user(portal, "derbyshire.manager")  # another area's manager sees none of it
+    assert "Ruby Stillwater" not in portal.client.get("/drift").text
