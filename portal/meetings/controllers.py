@@ -89,6 +89,7 @@ async def agenda_page(request: Request[Any, Any, Any], meeting_id: FromPath[int]
             "attendees": await service.attendance(meeting_id),
             "form": form,
             "manager": is_area_manager(user, meeting["area"]),
+            "warnings": service.holding_warnings(meeting, items, now_utc()),
         },
     )
 
@@ -100,8 +101,11 @@ async def mark_held(
     user, meeting = await meeting_for(request, meeting_id)
     form = await Form.read(request)
     notes = form.text("notes", max_length=20000, label="Notes")
+    items = await cases(meeting_id)
+    warnings = service.holding_warnings(meeting, items, now_utc())
+    if warnings and form.get("confirm") != "yes":
+        form.error("confirm", "Confirm the meeting was held, or come back when it has been")
     if not form.ok:
-        items = await cases(meeting_id)
         await record_view(request, user, meeting, items, "meeting_viewed")
         return Template(
             "meetings/agenda.html",
@@ -111,6 +115,7 @@ async def mark_held(
                 "attendees": await service.attendance(meeting_id),
                 "form": form,
                 "manager": is_area_manager(user, meeting["area"]),
+                "warnings": warnings,
             },
             status_code=422,
         )

@@ -16,13 +16,12 @@ from portal.areas import AgendaDecision, AgendaOutcome
 from portal.audit import service as audit
 from portal.db import write_transaction
 from portal.families.tables import Family
-from portal.kernel.clock import now_utc
+from portal.kernel.clock import UK, now_utc
 from portal.kernel.errors import StaleVersion
+from portal.kernel.formatting import format_slot
 from portal.kernel.records import versioned_update
 from portal.kernel.users import CurrentUser
-from portal.meetings.series import (
-    SERIES_LOCK_BASE,
-)
+from portal.meetings.series import SERIES_LOCK_BASE, next_slots
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.teams import service as teams
 
@@ -41,13 +40,20 @@ async def _lock_series(series_id: int) -> None:
     await MeetingSeries.raw("SELECT pg_advisory_xact_lock({})", SERIES_LOCK_BASE + series_id)
 
 
+class MeetingHeld(Exception):
+    """A held meeting takes no new cases (its minutes are written)."""
+
+
 async def meeting_at(series_id: int, starts_at: datetime) -> int:
-    """The series' meeting at this time, created if this is its first case."""
+    """The series' meeting at this time, created if this is its first case;
+    MeetingHeld if that meeting has been held."""
     async with write_transaction(Meeting._meta.db):
         await _lock_series(series_id)
-        rows = await Meeting.select(Meeting.id).where(
+        rows = await Meeting.select(Meeting.id, Meeting.status).where(
             (Meeting.series == series_id) & (Meeting.starts_at == starts_at)
         )
+        if rows and rows[0]["status"] == "held":
+            raise MeetingHeld()
         if rows:
             return int(rows[0]["id"])
         meeting = Meeting(series=series_id, starts_at=starts_at)
@@ -120,6 +126,44 @@ async def place_on_agenda(
                 actor=actor,
             )
     return int(item.id)
+
+
+async def open_slots(series: dict[str, Any], after: datetime, count: int) -> list[datetime]:
+    """The series' next ``count`` start times whose meeting has not been held
+    (a chair may hold a meeting early): the times offered for new cases."""
+    slots = next_slots(series, after, count + 4)
+    held = {
+        row["starts_at"]
+        for row in await Meeting.select(Meeting.starts_at).where(
+            (Meeting.series == series["id"])
+            & (Meeting.status == "held")
+            & Meeting.starts_at.is_in(slots)
+        )
+    }
+    return [slot for slot in slots if slot not in held][:count]
+
+
+async def roll_over(actor: CurrentUser, meeting: dict[str, Any]) -> datetime | None:
+    """Each undecided case of this meeting onto the series' next meeting that
+    has not been held; that meeting's start, or None when nothing moved."""
+    undecided = [i for i in await agenda(meeting["id"]) if not i["outcome"]]
+    if not undecided:
+        return None
+    series = await _series_of_meeting(meeting["id"])
+    (next_at,) = await open_slots(series, max(meeting["starts_at"], now_utc()), 1)
+    next_id = await meeting_at(series["id"], next_at)
+    for item in undecided:
+        await remove_from_agenda(actor, meeting["id"], item["id"])
+        await place_on_agenda(
+            actor,
+            next_id,
+            family_id=item["family"],
+            kind=item["kind"],
+            record_id=item["record_id"],
+            summary=item["summary"],
+            queue_entry=item["queue_entry"],
+        )
+    return next_at
 
 
 async def _series_of_meeting(meeting_id: int) -> dict[str, Any]:
@@ -389,10 +433,35 @@ async def decide(
                 await reaction
 
 
+def holding_warnings(
+    meeting: dict[str, Any], items: list[dict[str, Any]], now: datetime
+) -> list[str]:
+    """What a chair must confirm before marking this meeting held: its day has
+    not come yet, or cases on it have no decision (they move to the next meeting)."""
+    if meeting["status"] == "held":
+        return []
+    warnings = []
+    if meeting["starts_at"].astimezone(UK).date() > now.astimezone(UK).date():
+        warnings.append(
+            f"This meeting is on {format_slot(meeting['starts_at'])}, which has not come yet."
+        )
+    undecided = [i for i in items if not i["outcome"]]
+    if undecided:
+        warnings.append(
+            f"{len(undecided)} {'case has' if len(undecided) == 1 else 'cases have'} no decision "
+            "yet and will move to the next meeting: "
+            + "; ".join(i["summary"] or "a case" for i in undecided)
+            + "."
+        )
+    return warnings
+
+
 async def close_meeting(
     actor: CurrentUser, meeting: dict[str, Any], version: int, notes: str
 ) -> None:
-    """Mark the meeting held, with its general minutes; decided cases stay decided.
+    """Mark the meeting held, with its general minutes; decided cases stay
+    decided and undecided ones move to the next meeting (the chair has
+    confirmed that, ``holding_warnings``).
 
     Once held, saving again changes only the notes (who chaired it and when
     it was marked held stay as first recorded)."""
@@ -403,6 +472,8 @@ async def close_meeting(
         saved = await versioned_update(Meeting, meeting["id"], version, changes)
         if not saved:
             raise StaleVersion(await Meeting.objects().get(Meeting.id == meeting["id"]))
+        if meeting["status"] != "held":
+            await roll_over(actor, meeting)
         await audit.record(
             "meeting_held", "ok", actor=actor, record_type="meeting", record_id=meeting["id"]
         )

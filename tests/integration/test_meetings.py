@@ -482,12 +482,13 @@ def test_marking_the_meeting_held_keeps_its_notes_versioned(area: Portal) -> Non
     meeting_id, _ = agenda_with_case(area, family_id)
     as_user(area, CHAIR)
     url = f"/meetings/{meeting_id}/held"
-    assert post(area, url, {"notes": "Quorate.", "version": "1"}).status_code == 303
-    meeting = one(area, Meeting.select())
+    held = {"notes": "Quorate.", "version": "1", "confirm": "yes"}  # early, a case undecided
+    assert post(area, url, held).status_code == 303
+    meeting = one(area, Meeting.select().where(Meeting.id == meeting_id))
     assert (
         meeting["status"] == "held" and meeting["notes"] == "Quorate." and meeting["version"] == 2
     )
-    assert post(area, url, {"notes": "Quorate.", "version": "1"}).status_code == 303  # double click
+    assert post(area, url, held).status_code == 303  # double click
     stale = post(area, url, {"notes": "Not quorate.", "version": "1"})
     assert stale.status_code == 409
     check_page(stale.text, "held conflict")
@@ -496,7 +497,7 @@ def test_marking_the_meeting_held_keeps_its_notes_versioned(area: Portal) -> Non
         post(area, url, {"notes": "Quorate; two cases deferred.", "version": "2"}).status_code
         == 303
     )
-    meeting = one(area, Meeting.select())
+    meeting = one(area, Meeting.select().where(Meeting.id == meeting_id))
     assert meeting["notes"] == "Quorate; two cases deferred." and meeting["version"] == 3
     assert "Save the notes" in area.client.get(f"/meetings/{meeting_id}").text
 
@@ -513,7 +514,11 @@ def test_print_views_hold_the_agenda_and_the_minutes_and_are_audited_as_exports(
         {"user": "other", "name": "Pat Visitor", "present": "present"},
     )
     post(area, decide_url(meeting_id, item_id), decision_form("refer", "To the school nurse"))
-    post(area, f"/meetings/{meeting_id}/held", {"notes": "Quorate.", "version": "1"})
+    post(
+        area,
+        f"/meetings/{meeting_id}/held",
+        {"notes": "Quorate.", "version": "1", "confirm": "yes"},  # held before its day
+    )
     agenda = area.client.get(f"/meetings/{meeting_id}/agenda")
     assert agenda.status_code == 200
     check_page(agenda.text, "print agenda")
@@ -584,3 +589,51 @@ def test_the_areas_manager_changes_the_schedule_with_checks(area: Portal) -> Non
     stale = post(area, url, {**good, "start_time": "15:00"})
     assert stale.status_code == 409
     assert "Thursday" in area.client.get("/meetings").text
+
+
+def test_holding_a_meeting_early_or_with_undecided_cases_asks_first_and_moves_them(
+    area: Portal,
+) -> None:
+    """Issue 20, item 8: marked held before its date, with a case undecided, and
+    it still took new cases."""
+    family_id = family_in_testshire(area)
+    meeting_id, _ = agenda_with_case(area, family_id)
+    as_user(area, CHAIR)
+    page = area.client.get(f"/meetings/{meeting_id}")
+    assert "which has not come yet" in page.text
+    assert "1 case has no decision yet and will move to the next meeting" in page.text
+    assert "School attendance has dropped" in page.text.split('id="holding-warnings"', 1)[1]
+
+    url = f"/meetings/{meeting_id}/held"
+    asked = post(area, url, {"notes": "Quorate, one case deferred.", "version": "1"})
+    assert asked.status_code == 422
+    check_page(asked.text, "held, not confirmed")
+    assert "Confirm the meeting was held, or come back when it has been" in asked.text
+    assert "Quorate, one case deferred." in asked.text  # what was typed is kept
+    assert one(area, Meeting.select().where(Meeting.id == meeting_id))["status"] == "scheduled"
+
+    confirmed = {"notes": "Quorate, one case deferred.", "version": "1", "confirm": "yes"}
+    assert post(area, url, confirmed).status_code == 303
+    held = one(area, Meeting.select().where(Meeting.id == meeting_id))
+    assert held["status"] == "held"
+    # The undecided case is now on the series' next meeting, a week later.
+    [moved] = area.run(AgendaItem.select().where(AgendaItem.record_id == 7).run)
+    assert moved["meeting"] != meeting_id
+    later = one(area, Meeting.select().where(Meeting.id == moved["meeting"]))
+    assert (later["starts_at"] - held["starts_at"]).days == 7
+    assert later["status"] == "scheduled"
+
+    # The held meeting is never offered again, and takes no new case.
+    async def offered() -> list[datetime]:
+        series = await MeetingSeries.select().where(MeetingSeries.key == SERIES_KEY).first()
+        assert series is not None
+        return await service.open_slots(series, datetime.now(UTC), 2)
+
+    slots = area.run(offered)
+    assert held["starts_at"] not in slots and later["starts_at"] == slots[0]
+
+    async def place_on_held() -> None:
+        await service.meeting_at(held["series"], held["starts_at"])
+
+    with pytest.raises(service.MeetingHeld):
+        area.run(place_on_held)

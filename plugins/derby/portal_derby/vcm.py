@@ -85,9 +85,10 @@ async def ensure_vcm_series(locality: str) -> dict[str, Any]:
 
 
 async def upcoming_slots(locality: str, after: datetime | None = None) -> list[datetime]:
-    """The next meetings a request could go on (read-only)."""
+    """The next meetings a request could go on (read-only): a meeting already
+    held, even early, takes no new cases."""
     series = await vcm_series(locality)
-    return meetings.next_slots(series, after or now_utc(), SLOTS_OFFERED)
+    return await meetings.open_slots(series, after or now_utc(), SLOTS_OFFERED)
 
 
 def agenda_outcomes(key: str) -> list[AgendaOutcome]:

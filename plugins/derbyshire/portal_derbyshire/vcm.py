@@ -61,7 +61,7 @@ async def place_at_vcm(actor: CurrentUser, row: dict[str, Any], now: datetime) -
     await ensure_vcm_series(row["district"])
     series = await meetings.series_by_key(vcm_series_key(row["district"]))
     assert series is not None
-    starts_at = meetings.next_slots(series, now, 1)[0]
+    (starts_at,) = await meetings.open_slots(series, now, 1)  # never a held meeting
     meeting_id = await meetings.meeting_at(series["id"], starts_at)
     # The core gives the series' chairs access while the case waits for them.
     await meetings.place_on_agenda(
