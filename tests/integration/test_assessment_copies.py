@@ -9,7 +9,8 @@ import re
 from datetime import UTC, date, datetime
 
 from portal.assessments.documents import about_lines, pdf_of
-from tests.integration.test_assessments import REQUIRED_SECTIONS, save, started_assessment
+from tests.integration.test_assessments import save, started_assessment
+from tests.support.assessments import REQUIRED_SECTIONS
 from tests.support.portal import Portal, post
 
 ASSESSOR = "Hannah Ashworth, Oakfield Lane Primary School, Derby (fictional)"

@@ -25,8 +25,8 @@ def render(env: Environment) -> str:
 
 
 def test_the_portal_environment_renders_exactly_as_jinja_does() -> None:
-    plain = render(Environment(loader=DictLoader(TEMPLATES)))
-    portal = render(PortalEnvironment(loader=DictLoader(TEMPLATES)))
+    plain = render(Environment(loader=DictLoader(TEMPLATES), autoescape=True))
+    portal = render(PortalEnvironment(loader=DictLoader(TEMPLATES), autoescape=True))
     assert portal == plain == "Amy|2|Amy|False|3|AMY!|!"
 
 
