@@ -29,6 +29,8 @@ from portal.case_audit.controllers import HANDLERS as CASE_AUDIT_HANDLERS
 from portal.caseload.controllers import CASELOAD_HANDLERS
 from portal.caseload.drift_controllers import DRIFT_HANDLERS
 from portal.closure.controllers import HANDLERS as CLOSURE_HANDLERS
+from portal.closure.controllers import episode_closed
+from portal.closure.service import EpisodeClosed
 from portal.consent.controllers import CONSENT_HANDLERS
 from portal.consultations.controllers import CONSULTATION_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
@@ -187,7 +189,11 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
         ],
         before_request=csrf_protect_hook(settings),
         before_send=[security_headers_hook(settings)],
-        exception_handlers={NoRelationship: no_relationship, **EXCEPTION_HANDLERS},  # type: ignore[dict-item]
+        exception_handlers={
+            NoRelationship: no_relationship,
+            EpisodeClosed: episode_closed,
+            **EXCEPTION_HANDLERS,  # type: ignore[dict-item]
+        },
         template_config=TemplateConfig(instance=templates),
         plugins=[HTMXPlugin()],
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.allowed_hosts),

@@ -203,7 +203,7 @@ async def case_page(
             "form": form,
             "stale": stale,
             "sections": snapshot_sections(record["snapshot"]),
-            "statuses": taf_actions.STATUSES,
+            "statuses": taf_actions.SHOWN_STATUSES,
             "meeting_kinds": taf.MEETING_KINDS,
             "closure_reasons": closure.REASONS,
             "grade_choices": list(service.GRADES.items()),

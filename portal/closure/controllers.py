@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from litestar import Request, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -134,6 +134,14 @@ async def save_reopening(
     except service.ClosureError as error:
         return problem(family, str(error))
     return see_other(f"/families/{family.id}#closure")
+
+
+def episode_closed(request: Request[Any, Any, Any], exc: service.EpisodeClosed) -> Response[str]:
+    """The 409 for new work on a closed family: what reopening would allow, and
+    the way back to the record, where the lead practitioner can reopen it."""
+    template = request.app.template_engine.get_template("closure/closed.html")  # type: ignore[union-attr]
+    html = template.render(request=request, family_id=exc.family_id, to=exc.to)
+    return Response(html, status_code=409, media_type=MediaType.HTML)
 
 
 HANDLERS: list[Any] = [close_form, save_closure, reopen_form, save_reopening]

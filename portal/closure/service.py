@@ -4,11 +4,23 @@ Only the lead practitioner (or whoever recorded the family, while it has no
 lead) or an area manager may close or reopen. Closing and reopening change
 the family's ``version``, so two people closing at once cannot both win
 silently: the second gets the record as the first left it.
+
+Closing ends the episode's open work, in the closure's own transaction and
+audited with it: the family's open TAF actions become "closed with the
+episode" (each keeps the status it had, given back when the family reopens)
+and the next review its latest meeting agreed is cancelled (the date is kept
+beside it, as ``cancelled_review_on``). Every query that counts open or
+overdue actions, or reads the next review, then leaves them out with no
+change of its own; a reopened family asks for a new review date. The TAF's
+tables sit in a layer above this one, so these two statements name them in
+SQL rather than importing them (test_closed_family.py holds the two together).
+While a family is closed its plan takes no new work: ``require_open`` says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
@@ -40,6 +52,105 @@ CLOSURE_REASON_LENGTH = 100  # Family.closure_reason's column
 
 class ClosureError(Exception):
     """A close or reopen the family's current state does not allow; the message says why."""
+
+
+class EpisodeClosed(NotAllowed):
+    """Work a closed family's early help cannot take until it reopens (a 409
+    page naming what to do; a plain 403 wherever that page is not wired)."""
+
+    def __init__(self, family_id: int, to: str) -> None:
+        super().__init__(f"This family's early help is closed. Reopen it to {to}")
+        self.family_id = family_id
+        self.to = to
+
+
+def require_open(family: Family, to: str) -> None:
+    """Refuse new work for a closed family: ``to`` finishes "Reopen it to ..."."""
+    if family.status == "closed":
+        raise EpisodeClosed(family.id, to)
+
+
+# What an action closed with the episode is called, and the statuses of an
+# action still to finish (portal.taf.service.OPEN_STATUSES: a test holds them equal).
+ACTION_CLOSED = "closed_with_episode"
+ACTION_CLOSED_LABEL = "Closed with the episode"
+OPEN_ACTION_STATUSES = ("not_started", "in_progress")
+
+# The episode's open actions closed with it, and the review its latest meeting
+# agreed cancelled, in one statement.
+END_WORK = """
+WITH closed AS (
+    UPDATE plan_action
+    SET status_before_closure = status, status = {}, version = version + 1,
+        updated_by = {}, updated_at = {}
+    WHERE family = {} AND status = ANY({}::text[])
+    RETURNING id
+), latest AS (
+    SELECT id FROM taf_meeting WHERE family = {} ORDER BY held_on DESC, id DESC LIMIT 1
+), cancelled AS (
+    UPDATE taf_meeting m
+    SET cancelled_review_on = m.next_review_on, next_review_on = NULL, version = m.version + 1
+    FROM latest
+    WHERE m.id = latest.id AND m.next_review_on IS NOT NULL
+    RETURNING m.id, m.cancelled_review_on
+)
+SELECT (SELECT coalesce(array_agg(id ORDER BY id), ARRAY[]::integer[]) FROM closed) AS actions,
+       (SELECT id FROM cancelled) AS meeting,
+       (SELECT cancelled_review_on FROM cancelled) AS review_on
+"""
+
+# Reopening: the actions closed with the episode take back the status they had.
+RESUME_WORK = """
+WITH opened AS (
+    UPDATE plan_action
+    SET status = coalesce(nullif(status_before_closure, ''), 'not_started'),
+        status_before_closure = '', version = version + 1, updated_by = {}, updated_at = {}
+    WHERE family = {} AND status = {}
+    RETURNING id
+)
+SELECT coalesce(array_agg(id ORDER BY id), ARRAY[]::integer[]) AS actions FROM opened
+"""
+
+
+@dataclass(frozen=True)
+class EndedWork:
+    actions: list[int]  # the actions closed with the episode
+    meeting: int | None  # the meeting whose agreed review was cancelled
+    review_on: date | None  # that review's date
+
+
+async def end_open_work(user: CurrentUser, family_id: int, now: Any) -> EndedWork:
+    """Close the episode's open actions with it and cancel its next review
+    (inside the closing transaction)."""
+    (row,) = await Closure.raw(
+        END_WORK,
+        ACTION_CLOSED,
+        user.id,
+        now,
+        family_id,
+        list(OPEN_ACTION_STATUSES),
+        family_id,
+    )
+    return EndedWork(list(row["actions"]), row["meeting"], row["review_on"])
+
+
+def ended_work_events(family_id: int, ended: EndedWork) -> list[audit.Event]:
+    """An audit event for each action closed with the episode and the review cancelled."""
+    events = [
+        audit.Event("action_closed_with_episode", "plan_action", action, family_id)
+        for action in ended.actions
+    ]
+    if ended.meeting is not None:
+        events.append(
+            audit.Event(
+                "review_cancelled",
+                "taf_meeting",
+                ended.meeting,
+                family_id,
+                {"review_on": str(ended.review_on)},
+            )
+        )
+    return events
 
 
 @dataclass(frozen=True)
@@ -114,6 +225,9 @@ async def _closure_row(
     form_key: str | None,
     audited: bool = True,
 ) -> int:
+    """The Closure row, with the episode's open work ended and audited beside it
+    (``audited=False``: the caller records the closing itself)."""
+    ended = await end_open_work(user, family.id, now)
     row = Closure(
         family=family.id,
         reason=new.reason,
@@ -121,20 +235,26 @@ async def _closure_row(
         summary=new.summary,
         closed_by=user.id,
         closed_at=now,
+        actions_closed=len(ended.actions),
+        review_cancelled_on=ended.review_on,
         idempotency_key=form_key,
     )
     await row.save()
-    if not audited:
-        return int(row.id)
-    await audit.record(
-        "family_closed",
-        "success",
-        actor=user,
-        record_type="closure",
-        record_id=row.id,
-        family_id=family.id,
-        reason=new.reason,
-    )
+    events = ended_work_events(family.id, ended)
+    if audited:
+        closed = audit.Event(
+            "family_closed",
+            "closure",
+            row.id,
+            family.id,
+            {
+                "reason": new.reason,
+                "actions_closed": len(ended.actions),
+                "review_cancelled": ended.meeting is not None,
+            },
+        )
+        events.insert(0, closed)
+    await audit.record_together(events, "success", actor=user)
     return int(row.id)
 
 
@@ -172,23 +292,27 @@ async def reopen_family(user: CurrentUser, family: Family, version: int, reason:
 
 
 async def mark_reopened(user: CurrentUser, family: Family, reason: str) -> None:
-    """Record on the family's closures that it reopened, and audit it. The caller
-    opens the family itself, in the same transaction (reopening, or a step-down)."""
+    """Record on the family's closures that it reopened, give back the actions
+    closed with the episode, and audit it. The caller opens the family itself,
+    in the same transaction (reopening, or a step-down). The cancelled review
+    stays cancelled: the next meeting agrees a new date."""
+    now = now_utc()
     await Closure.update(
         {
             Closure.reopened_by: user.id,
-            Closure.reopened_at: now_utc(),
+            Closure.reopened_at: now,
             Closure.reopen_reason: reason,
         }
     ).where((Closure.family == family.id) & Closure.reopened_at.is_null())
-    await audit.record(
-        "family_reopened",
-        "success",
-        actor=user,
-        record_type="family",
-        record_id=family.id,
-        family_id=family.id,
-    )
+    (row,) = await Closure.raw(RESUME_WORK, user.id, now, family.id, ACTION_CLOSED)
+    actions = list(row["actions"])
+    events = [
+        audit.Event(
+            "family_reopened", "family", family.id, family.id, {"actions_reopened": len(actions)}
+        ),
+        *(audit.Event("action_reopened", "plan_action", a, family.id) for a in actions),
+    ]
+    await audit.record_together(events, "success", actor=user)
 
 
 HISTORY = """

@@ -1,6 +1,6 @@
 """Closing an episode of early help with its outcome, and reopening."""
 
-from piccolo.columns import ForeignKey, Serial, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from portal.auth.tables import PortalUser
@@ -19,4 +19,8 @@ class Closure(Table, tablename="family_closure"):
     reopened_by = ForeignKey(references=PortalUser, null=True, default=None)
     reopened_at = Timestamptz(null=True, default=None)
     reopen_reason = Text(default="")
+    # The episode's open work this closure ended: its open TAF actions (closed
+    # with the episode, open again on reopening) and the next review it cancelled.
+    actions_closed = Integer(default=0)
+    review_cancelled_on = Date(null=True, default=None)
     idempotency_key = Varchar(length=64, null=True, default=None, unique=True)

@@ -169,7 +169,7 @@ async def team_around_the_family(subject: Subject, family_id: int) -> RecordSect
                 (
                     ("Who", action["owner_name"]),
                     ("By when", text(action["due_on"])),
-                    ("Status", taf_actions.STATUSES.get(action["status"], action["status"])),
+                    ("Status", taf_actions.SHOWN_STATUSES.get(action["status"], action["status"])),
                     ("Progress", action["progress_note"] or "None recorded"),
                 ),
                 by("", action["created_at"]),

@@ -2,6 +2,6 @@
 
 The names area plugins may use, and the core keeps stable."""
 
-from portal.closure.service import history
+from portal.closure.service import EpisodeClosed, history, require_open
 
-__all__ = ["history"]
+__all__ = ["EpisodeClosed", "history", "require_open"]

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
+from portal.closure.service import ACTION_CLOSED, ACTION_CLOSED_LABEL, require_open
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -34,6 +35,12 @@ PLAIN_STATUSES = {
     "done": "Done",
     "cancelled": "No longer needed",
 }
+# How pages show each status, an action closed with the episode's included
+# (never chosen on a form: closing and reopening the family set and clear it).
+SHOWN_STATUSES = {**STATUSES, ACTION_CLOSED: ACTION_CLOSED_LABEL}
+PLAIN_SHOWN_STATUSES = {**PLAIN_STATUSES, ACTION_CLOSED: "Stopped when our work together ended"}
+ADD_CLOSED = "add actions to the family's plan"  # "Reopen it to ..."
+UPDATE_CLOSED = "update the actions in the family's plan"
 
 
 # Actions ---------------------------------------------------------------------
@@ -82,11 +89,13 @@ async def tell_owner(
             "You have been given an action in a family's plan",
             f"/families/{family.id}/taf/plan#action-{action_id}",
             f"action_assigned:{action_id}:{owner['id']}",
+            family_id=family.id,
         )
 
 
 async def add_action(user: CurrentUser, family: Family, new: NewAction, form_key: str) -> int:
     require_manager(user, family)
+    require_open(family, ADD_CLOSED)
 
     async def create() -> int:
         async with write_transaction(PlanAction._meta.db):
@@ -148,6 +157,7 @@ async def update_action(
 ) -> None:
     if update.status not in STATUSES:
         raise ValueError("unknown status")
+    require_open(family, UPDATE_CLOSED)
     async with write_transaction(PlanAction._meta.db):
         action = await action_in(family.id, action_id)
         if not may_update(user, family, action):

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from portal.closure.service import require_open
 from portal.families.access import FamilyAccess
 from portal.families.service import people_of
 from portal.kernel.forms import Form, new_form_key
@@ -48,11 +49,13 @@ async def team(
             "family": family,
             "name": await family_name(family),
             "can_manage": service.can_manage(user, family),
+            "closed": family.status == "closed",
             "groups": service.grouped(page.members),
             "kinds": service.MEMBER_KINDS,
             "meetings": meetings,
             "meeting_kinds": service.MEETING_KINDS,
             "review": reviews.review_state(meetings[0] if meetings else None, today),
+            "cancelled_review_on": meetings[0]["cancelled_review_on"] if meetings else None,
             "open_actions": page.open_actions,
             "overdue_actions": page.overdue_actions,
         },
@@ -228,6 +231,7 @@ async def new_meeting(
 ) -> Template:
     family = change_access.family
     service.require_manager(user_of(request), family)
+    require_open(family, reviews.MEETINGS_CLOSED)
     review = request.query_params.get("kind") == "review"
     today = service.today_uk()
     form = Form({"form_key": new_form_key()})
@@ -290,6 +294,7 @@ async def record_meeting(
     user = user_of(request)
     family = family_access.family
     service.require_manager(user, family)
+    require_open(family, reviews.MEETINGS_CLOSED)
     form = await Form.read(request)
     context = await meeting_context(family, form, form.get("review") == "yes")
     meeting = read_meeting(form, context)

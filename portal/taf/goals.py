@@ -8,6 +8,7 @@ from typing import Any
 
 from portal.assessments.tables import Assessment, AssessmentVersion
 from portal.audit import service as audit
+from portal.closure.service import require_open
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -19,11 +20,14 @@ from portal.taf.tables import FamilyGoal, GoalChange
 
 # Goals -----------------------------------------------------------------------
 
+GOALS_CLOSED = "add or change the family's goals"  # "Reopen it to ..."
+
 
 async def add_goal(
     user: CurrentUser, family: Family, text: str, how_we_will_know: str, form_key: str
 ) -> int:
     require_manager(user, family)
+    require_open(family, GOALS_CLOSED)
 
     async def create() -> int:
         async with write_transaction(FamilyGoal._meta.db):
@@ -71,6 +75,7 @@ async def reword_goal(
 ) -> None:
     """Save a goal's new wording; a changed goal keeps its old words and the reason."""
     require_manager(user, family)
+    require_open(family, GOALS_CLOSED)
     async with write_transaction(FamilyGoal._meta.db):
         goal = await goal_in(family.id, goal_id)
         values = {"text": text, "how_we_will_know": how_we_will_know, "updated_at": now_utc()}
@@ -98,6 +103,7 @@ async def reword_goal(
 async def archive_goal(user: CurrentUser, family: Family, goal_id: int) -> None:
     """Stop working on a goal (its history stays); archiving twice changes nothing."""
     require_manager(user, family)
+    require_open(family, GOALS_CLOSED)
     async with write_transaction(FamilyGoal._meta.db):
         goal = await goal_in(family.id, goal_id)
         if goal.archived_at is not None:

@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from portal.audit import service as audit
+from portal.closure.service import require_open
 from portal.families.access import FamilyAccess
 from portal.kernel.errors import NotAllowed, StaleVersion
 from portal.kernel.forms import Form, new_form_key
@@ -35,18 +36,24 @@ async def plan_page(
     family = family_access.family
     today = service.today_uk()
     the_plan = await plan.plan_of(family.id, today)
+    closed = family.status == "closed"  # read-only until it reopens
+    latest = await reviews.latest_meeting(family.id)
     return Template(
         "taf/plan.html",
         context={
             "family": family,
             "name": await family_name(family),
             "plan": the_plan,
-            "can_manage": service.can_manage(user, family),
-            "may_update": {
+            "closed": closed,
+            "can_manage": service.can_manage(user, family) and not closed,
+            "may_update": set()
+            if closed
+            else {
                 a["id"] for a in the_plan.all_actions if plan_actions.may_update(user, family, a)
             },
-            "statuses": plan_actions.STATUSES,
-            "review": reviews.review_state(await reviews.latest_meeting(family.id), today),
+            "statuses": plan_actions.SHOWN_STATUSES,
+            "review": reviews.review_state(latest, today),
+            "cancelled_review_on": latest["cancelled_review_on"] if latest else None,
         },
     )
 
@@ -79,7 +86,7 @@ async def family_plan(
             "name": await family_name(family),
             "plan": await plan.plan_of(family.id, today),
             "members": members,
-            "statuses": plan_actions.PLAIN_STATUSES,
+            "statuses": plan_actions.PLAIN_SHOWN_STATUSES,
             "review": reviews.review_state(await reviews.latest_meeting(family.id), today),
             "today": today,
         },
@@ -108,6 +115,7 @@ async def new_goal(
 ) -> Template:
     family = change_access.family
     service.require_manager(user_of(request), family)
+    require_open(family, plan_goals.GOALS_CLOSED)
     form = Form({"form_key": new_form_key()})
     return Template("taf/goal.html", context={"family": family, "form": form, "goal": None})
 
@@ -121,6 +129,7 @@ async def add_goal(
     user = user_of(request)
     family = family_access.family
     service.require_manager(user, family)
+    require_open(family, plan_goals.GOALS_CLOSED)
     form = await Form.read(request)
     goal = read_goal(form)
     if goal is None:
@@ -152,6 +161,7 @@ async def edit_goal(
 ) -> Template:
     family = family_access.family
     service.require_manager(user_of(request), family)
+    require_open(family, plan_goals.GOALS_CLOSED)
     goal = await plan_goals.goal_in(family.id, goal_id)
     return Template(
         "taf/goal.html", context={"family": family, "form": goal_form(goal), "goal": goal}
@@ -168,6 +178,7 @@ async def save_goal(
     user = user_of(request)
     family = family_access.family
     service.require_manager(user, family)
+    require_open(family, plan_goals.GOALS_CLOSED)
     goal = await plan_goals.goal_in(family.id, goal_id)
     form = await Form.read(request)
     read = read_goal(form)
@@ -242,6 +253,7 @@ async def new_action(
 ) -> Template:
     family = change_access.family
     service.require_manager(user_of(request), family)
+    require_open(family, plan_actions.ADD_CLOSED)
     form = Form({"form_key": new_form_key(), "goal": request.query_params.get("goal", "")})
     return Template("taf/action_new.html", context=await action_context(family, form))
 
@@ -255,6 +267,7 @@ async def add_action(
     user = user_of(request)
     family = family_access.family
     service.require_manager(user, family)
+    require_open(family, plan_actions.ADD_CLOSED)
     form = await Form.read(request)
     context = await action_context(family, form)
     new = read_action(form, context)
@@ -291,6 +304,7 @@ async def editable_action(
             "You can only update your own actions. Ask the lead practitioner "
             "or whoever owns this action to update it"
         )
+    require_open(family, plan_actions.UPDATE_CLOSED)
     return family, action, service.can_manage(user, family)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from portal.audit import service as audit
+from portal.closure.service import require_open
 from portal.db import write_transaction
 from portal.families.tables import Family
 from portal.kernel.clock import now_utc
@@ -32,6 +33,8 @@ from portal.taf.tables import (
 )
 
 # Meetings ------------------------------------------------------------------
+
+MEETINGS_CLOSED = "record a meeting or a review"  # "Reopen it to ..."
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ async def record_meeting(
 ) -> int:
     """Record a meeting with its attendees (and, for a review, a score per goal)."""
     require_manager(user, family)
+    require_open(family, MEETINGS_CLOSED)
     problems = meeting_problems(meeting)
     if problems:
         raise ValueError(next(iter(problems.values())))
@@ -169,7 +173,9 @@ async def attendees_of(meeting_id: int) -> list[dict[str, Any]]:
 
 def review_state(latest: dict[str, Any] | None, today: date) -> dict[str, Any]:
     """The next review is the one agreed at the latest meeting; it is overdue
-    once that date has passed with no meeting since."""
+    once that date has passed with no meeting since. Closing the family's early
+    help cancels it (the latest meeting's ``cancelled_review_on`` then says which
+    date it was)."""
     next_review = latest["next_review_on"] if latest else None
     return {
         "next_review_on": next_review,
@@ -179,7 +185,12 @@ def review_state(latest: dict[str, Any] | None, today: date) -> dict[str, Any]:
 
 async def latest_meeting(family_id: int) -> dict[str, Any] | None:
     return await (
-        TafMeeting.select(TafMeeting.id, TafMeeting.held_on, TafMeeting.next_review_on)
+        TafMeeting.select(
+            TafMeeting.id,
+            TafMeeting.held_on,
+            TafMeeting.next_review_on,
+            TafMeeting.cancelled_review_on,
+        )
         .where(TafMeeting.family == family_id)
         .order_by(TafMeeting.held_on, ascending=False)
         .order_by(TafMeeting.id, ascending=False)

@@ -48,6 +48,9 @@ class TafMeeting(Table, tablename="taf_meeting"):
     not_told_reason = Text(default="")
     minutes = Text(default="")
     next_review_on = Date(null=True, default=None)  # agreed at the meeting
+    # The review this meeting agreed, when closing the family's early help
+    # cancelled it (next_review_on is then None): kept to show what was planned.
+    cancelled_review_on = Date(null=True, default=None)
     recorded_by = ForeignKey(references=PortalUser, null=False)
     recorded_at = Timestamptz()
     version = Integer(default=1)
@@ -96,7 +99,10 @@ class PlanAction(Table, tablename="plan_action"):
     due_on = Date(index=True)
     status = Varchar(
         length=20, default="not_started"
-    )  # not_started / in_progress / done / cancelled
+    )  # not_started / in_progress / done / cancelled / closed_with_episode
+    # While closed_with_episode: the status it had when the family's early help
+    # closed, given back when it reopens (portal.closure.service).
+    status_before_closure = Varchar(length=20, default="")
     progress_note = Text(default="")
     created_by = ForeignKey(references=PortalUser, null=False)
     created_at = Timestamptz()

@@ -16,7 +16,9 @@ from portal.plugin_api import (
     StaleVersion,
     assessments,
     audit,
+    closure,
     consent,
+    format_slot,
     format_weekday,
     meetings,
     notify,
@@ -36,6 +38,8 @@ from portal_derby.common import (
 )
 from portal_derby.tables import DerbyVcmSubmission
 from portal_derby.vcm import SLOTS_OFFERED, ensure_vcm_series
+
+SUBMIT_CLOSED = "submit a request to the Vulnerable Children's Meeting"  # "Reopen it to ..."
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,9 @@ async def open_submission(family_id: int) -> dict[str, Any] | None:
 
 async def submit(user: CurrentUser, family: Family, new: SubmissionInput, form_key: str) -> int:
     """Send a completed EHA, with consent recorded, to the SPA clerk of the
-    family's locality (or The Lighthouse); a repeat of the form makes one."""
+    family's locality (or The Lighthouse); a repeat of the form makes one.
+    A closed family's early help takes no new request until it reopens."""
+    closure.require_open(family, SUBMIT_CLOSED)
     if form_key:
         existing = await DerbyVcmSubmission.select(DerbyVcmSubmission.id).where(
             DerbyVcmSubmission.idempotency_key == form_key
@@ -159,6 +165,7 @@ async def _to_clerk(user: CurrentUser, family_id: int, submission_id: int, inbox
             "A request for the Vulnerable Children's Meeting is waiting in your inbox",
             f"/derby/inbox/{submission_id}",
             f"derby-inbox-{submission_id}-{entry}-{member['user']}",
+            family_id=family_id,
         )
 
 
@@ -274,6 +281,8 @@ async def return_to_practitioner(
             "A request you sent to the Vulnerable Children's Meeting was returned to you",
             f"/derby/submissions/{row['id']}",
             f"derby-returned-{row['id']}-{row['times_returned'] + 1}",
+            family_id=row["family"],
+            detail=f"Why it was returned: {reason}",
         )
 
 
@@ -304,9 +313,12 @@ async def place_on_meeting(
 ) -> int:
     """Accept a complete request onto one of the locality VCM's next meetings."""
     series = await ensure_vcm_series(row["locality"])
-    if starts_at not in meetings.next_slots(series, now_utc(), SLOTS_OFFERED):
+    if starts_at not in await meetings.open_slots(series, now_utc(), SLOTS_OFFERED):
         raise DerbyError("Select one of the meetings shown", "starts_at")
-    meeting_id = await meetings.meeting_at(series["id"], starts_at)
+    try:
+        meeting_id = await meetings.meeting_at(series["id"], starts_at)
+    except meetings.MeetingHeld:  # held between showing the form and now
+        raise DerbyError("That meeting has just been held: select another", "starts_at") from None
     async with write_transaction(DerbyVcmSubmission._meta.db):
         await _transition(
             row["id"],
@@ -351,6 +363,8 @@ async def place_on_meeting(
             "A request you sent to the Vulnerable Children's Meeting is on a meeting's agenda",
             f"/derby/submissions/{row['id']}",
             f"derby-placed-{row['id']}-{item_id}",
+            family_id=row["family"],
+            detail=f"The meeting: {series['title']}, {format_slot(starts_at)}",
         )
     return meeting_id
 

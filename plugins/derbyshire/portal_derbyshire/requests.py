@@ -43,6 +43,9 @@ from portal_derbyshire.common import (
 )
 from portal_derbyshire.tables import StartingPointRequest
 
+# A closed family's early help takes no new request: "Reopen it to ..."
+REFERRAL_CLOSED = "send a referral to Starting Point"
+
 
 def _columns() -> list[Any]:
     r = StartingPointRequest
@@ -222,6 +225,7 @@ async def send_request(
     Starting Point; a safeguarding referral goes without, saying why."""
     if family.area != AREA:
         raise RequestError("Only a Derbyshire family can be referred to Starting Point")
+    closure.require_open(family, REFERRAL_CLOSED)
     override = None
     if new.consent_basis != "consent":
         override = consent.SafeguardingOverride(new.consent_basis, new.consent_detail)
@@ -272,6 +276,8 @@ async def tell_referrer(row: dict[str, Any], stage: str, message: str, now: date
         "A request you sent to Starting Point has an outcome",
         f"/derbyshire/requests/{row['id']}",
         f"derbyshire:sp_request:{row['id']}:{stage}",
+        family_id=row["family"],  # named in the portal, never in the email
+        detail=f"Outcome: {message}",
     )
     values: dict[Any, Any] = {StartingPointRequest.outcome_message: message[:300]}
     if made and row["referrer_told_at"] is None:

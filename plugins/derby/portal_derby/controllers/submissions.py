@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from portal.plugin_api import (
     Form,
     StaleVersion,
+    closure,
     families,
     format_weekday,
     new_form_key,
@@ -51,6 +52,7 @@ async def submit_context(family: Any, form: Form) -> dict[str, Any]:
 @get("/families/{family_id:int}/vcm/new", name="derby_new_submission", guards=[any_derby_role])
 async def new_submission(request: Req, family_id: FromPath[int]) -> Template:
     family = (await derby_family(request, family_id)).family
+    closure.require_open(family, submissions.SUBMIT_CLOSED)
     form = Form({"form_key": new_form_key()})
     context = await submit_context(family, form)
     if len(context["choices"]) == 1:
@@ -104,6 +106,7 @@ def read_submission(form: Form, choices: list[str]) -> submissions.SubmissionInp
 async def submit(request: Req, family_id: FromPath[int]) -> Template | Redirect:
     user = user_of(request)
     family = (await derby_family(request, family_id)).family
+    closure.require_open(family, submissions.SUBMIT_CLOSED)
     form = await Form.read(request)
     context = await submit_context(family, form)
     new = read_submission(form, [c for c, _ in context["choices"]])
@@ -158,6 +161,7 @@ async def resubmit(request: Req, submission_id: FromPath[int]) -> Template | Red
     row, family = await visible_submission(request, submission_id)
     if row["submitted_by"] != user.id:
         raise NotFoundException()
+    closure.require_open(family, submissions.SUBMIT_CLOSED)
     form = await Form.read(request)
     text = form.text(
         "request",

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from portal.plugin_api import (
     Family,
     Form,
+    closure,
     consent,
     families,
     new_form_key,
@@ -59,6 +60,7 @@ async def referral_context(
 @get("/families/{family_id:int}/referral", name="derbyshire_new_referral", guards=ANY_ROLE)
 async def new_referral(request: Request[Any, Any, Any], family_id: FromPath[int]) -> Template:
     family = await derbyshire_family(request, family_id)
+    closure.require_open(family, requests.REFERRAL_CLOSED)
     form = Form({"form_key": new_form_key()})
     context = await referral_context(request, family, form)
     if context["assessments"]:
@@ -116,6 +118,7 @@ async def send_referral(
 ) -> Template | Redirect:
     user = user_of(request)
     family = await derbyshire_family(request, family_id)
+    closure.require_open(family, requests.REFERRAL_CLOSED)
     form = await Form.read(request)
     context = await referral_context(request, family, form)
     new = read_referral(form, context)
@@ -128,4 +131,5 @@ async def send_referral(
     except consent.ConsentRequired as error:
         form.error("consent_basis", error.message)
         return Template("derbyshire/referral.html", context=context, status_code=422)
-    return see_other(f"/derbyshire/requests/{request_id}")
+    # The request's page, with the confirmation panel and what happens next.
+    return see_other(f"/derbyshire/requests/{request_id}?sent=1")
