@@ -26,7 +26,7 @@ GENDERS = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("not_kno
 # s16LC (Children's Wellbeing and Schools Act 2026) lets the consistent
 # identifier be left out of what is recorded and shared about a child.
 NHS_NUMBER_ABSENT = (
-    ("not_known", "It is not known, and finding it now would cause unreasonable delay"),
+    ("not_known", "Unknown, and finding it now would cause unreasonable delay"),
     ("would_not_help", "Using it would not help safeguard the child or promote their welfare"),
     ("more_detrimental", "Using it would be more detrimental to the child than not using it"),
 )

@@ -175,7 +175,7 @@ def chair_allocates_to_the_mat(chair: Page, base_url: str, child: Child, slot: s
     check_accessibility(chair)
     series.get_by_role("link", name=slot).click()
     expect(chair.get_by_role("heading", level=1, name=NORTH_VCM)).to_be_visible()
-    expect(chair.get_by_text(slot)).to_be_visible()
+    expect(chair.get_by_text(slot, exact=True)).to_be_visible()  # the caption
     card = chair.locator(".govuk-summary-card").filter(
         has=chair.get_by_role("heading", level=3, name=re.compile(re.escape(child.name)))
     )

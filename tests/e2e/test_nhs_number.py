@@ -27,7 +27,7 @@ BOTH_WAYS = [
     pytest.param("page_without_js", id="without-js"),
 ]
 WHY_NOT = "If a child has no NHS number: why not? (optional)"
-NOT_KNOWN = "It is not known, and finding it now would cause unreasonable delay"
+NOT_KNOWN = "Unknown, and finding it now would cause unreasonable delay"
 WOULD_NOT_HELP = "Using it would not help safeguard the child or promote their welfare"
 
 

@@ -15,7 +15,7 @@ from tests.integration.test_reports import figures
 from tests.support.families import person_form
 from tests.support.portal import Portal, as_user, create_family, post
 
-NOT_KNOWN = "It is not known, and finding it now would cause unreasonable delay"
+NOT_KNOWN = "Unknown, and finding it now would cause unreasonable delay"
 TODAY = date.today()
 TO_TODAY = {
     "start-day": "1",
