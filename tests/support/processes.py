@@ -51,10 +51,17 @@ class Process:
             if self._ready_line and self._ready_line in line:
                 self._ready.set()
 
-    def wait_for_line(self, timeout: float = 30) -> None:
-        if not self._ready.wait(timeout):
-            self.stop()
-            raise RuntimeError("process did not start:\n" + "".join(self.output[-40:]))
+    def wait_for_line(self, timeout: float = 60) -> None:
+        # Polled, so a child that dies at start is reported at once with its exit code.
+        deadline = time.monotonic() + timeout
+        while not self._ready.wait(0.1):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                code = self.proc.poll()
+                self.stop()
+                state = f"exited with {code}" if code is not None else f"silent for {timeout:.0f} s"
+                raise RuntimeError(
+                    f"process did not start ({state}):\n" + "".join(self.output[-40:])
+                )
 
     def wait_for_http(self, url: str, timeout: float = 90) -> None:
         # generous: a loaded 2-core CI machine can take a while to import and migrate
@@ -85,20 +92,32 @@ class Process:
 
 def start_idp(redirect_bases: list[str]) -> tuple[Process, str]:
     """The development OpenID Provider on a free port, accepting these portal base URLs."""
-    port = free_port()
-    issuer = f"http://127.0.0.1:{port}"
-    idp = Process(
-        ["node", "devidp/server.mjs"],
-        {
-            "IDP_PORT": str(port),
-            "IDP_CLIENT_SECRET": CLIENT_SECRET,
-            "IDP_REDIRECT_URIS": ",".join(f"{b}/auth/callback" for b in redirect_bases),
-            "IDP_POST_LOGOUT_REDIRECT_URIS": ",".join(f"{b}/signed-out" for b in redirect_bases),
-        },
-        ready_line="devidp listening on",
-    )
-    idp.wait_for_line()
-    return idp, issuer
+    # One CI run saw both workers' providers hang after their first line (never seen
+    # since, nor here in 30 parallel starts): a second try on a fresh port, then fail.
+    for attempt in (1, 2):
+        port = free_port()
+        issuer = f"http://127.0.0.1:{port}"
+        idp = Process(
+            ["node", "devidp/server.mjs"],
+            {
+                "IDP_PORT": str(port),
+                "IDP_CLIENT_SECRET": CLIENT_SECRET,
+                "IDP_REDIRECT_URIS": ",".join(f"{b}/auth/callback" for b in redirect_bases),
+                "IDP_POST_LOGOUT_REDIRECT_URIS": ",".join(
+                    f"{b}/signed-out" for b in redirect_bases
+                ),
+            },
+            ready_line="devidp listening on",
+        )
+        try:
+            idp.wait_for_line(timeout=45)
+        except RuntimeError as failure:
+            if attempt == 2:
+                raise
+            print(f"development identity provider, try {attempt}: {failure}", file=sys.stderr)
+            continue
+        return idp, issuer
+    raise AssertionError("unreachable")
 
 
 def portal_env(database_url: str, issuer: str, base_url: str, **extra: str) -> dict[str, str]:
