@@ -74,12 +74,21 @@ def manager_areas(request: Request[Any, Any, Any]) -> frozenset[str]:
     return areas
 
 
-@get("/access/break-glass", name="break_glass_reviews")
-async def reviews(request: Request[Any, Any, Any]) -> Template:
+async def reviews_page(
+    request: Request[Any, Any, Any], status_code: int = 200, **extra: Any
+) -> Template:
+    """The manager's list; each family it names goes in that family's access history."""
     areas = manager_areas(request)
     grants = await service.break_glass_awaiting_review(areas)
     bursts = await service.refusal_bursts(areas)
-    await audit.record("break_glass_list_viewed", "success", actor=user_of(request))
+    named = sorted({g["family"] for g in grants if g["family_name"] is not None})
+    await audit.record_together(
+        [audit.Event("break_glass_list_viewed")]
+        + [audit.Event("family_listed", "family", family_id, family_id) for family_id in named],
+        "success",
+        actor=user_of(request),
+        page=request.url.path,
+    )
     return Template(
         "access/reviews.html",
         context={
@@ -87,8 +96,15 @@ async def reviews(request: Request[Any, Any, Any]) -> Template:
             "bursts": bursts,
             "burst_size": service.REFUSAL_BURST,
             "areas": areas_by_slug(request),
+            **extra,
         },
+        status_code=status_code,
     )
+
+
+@get("/access/break-glass", name="break_glass_reviews")
+async def reviews(request: Request[Any, Any, Any]) -> Template:
+    return await reviews_page(request)
 
 
 @post("/access/break-glass/{grant_id:int}", name="review_break_glass")
@@ -102,19 +118,7 @@ async def review(request: Request[Any, Any, Any], grant_id: FromPath[int]) -> Te
     if outcome == "not_justified" and not note:
         form.error("note", "Enter what you will do about access that was not justified")
     if not form.ok:
-        grants = await service.break_glass_awaiting_review(manager_areas(request))
-        return Template(
-            "access/reviews.html",
-            context={
-                "grants": grants,
-                "bursts": await service.refusal_bursts(manager_areas(request)),
-                "burst_size": service.REFUSAL_BURST,
-                "areas": areas_by_slug(request),
-                "form": form,
-                "form_grant": grant_id,
-            },
-            status_code=422,
-        )
+        return await reviews_page(request, 422, form=form, form_grant=grant_id)
     await service.review_break_glass(user_of(request), grant_id, outcome, note)
     return see_other("/access/break-glass")
 

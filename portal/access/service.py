@@ -26,9 +26,12 @@ from portal.families.tables import Family
 from portal.kernel.clock import now_utc
 from portal.kernel.errors import NotAllowed, NotFound
 from portal.kernel.users import CurrentUser, is_area_manager
+from portal.notify.service import notify
 from portal.teams import service as teams
 
 BREAK_GLASS_HOURS = 8  # one working day
+# The lead practitioner is told (the message is also the email: no names).
+BREAK_GLASS_TOLD = "Someone used emergency access to see the record of a family you lead"
 BREAK_GLASS_LOCK_BASE = 3_000_000_000  # advisory lock keys: this + family id
 REFUSAL_BURST = 20  # refusals within ten minutes that the area manager is shown
 REFUSAL_LOOKBACK = timedelta(days=7)
@@ -244,19 +247,38 @@ async def break_glass(user: CurrentUser, family_id: int, reason: str) -> BreakGl
             family_id=family.id,
             grant=grant.id,
         )
+        if family.lead_practitioner is not None and family.lead_practitioner != user.id:
+            who = user.display_name + (f", {user.organisation}" if user.organisation else "")
+            await notify(
+                family.lead_practitioner,
+                "break_glass_used",
+                BREAK_GLASS_TOLD,
+                f"/families/{family.id}",
+                f"break_glass:{grant.id}:{family.lead_practitioner}",
+                family_id=family.id,
+                detail=f"{who} used emergency access. Reason given: {reason}",
+            )
     return grant
 
 
 async def break_glass_awaiting_review(areas: frozenset[str]) -> list[dict[str, Any]]:
-    return await (
+    """Grants in these areas not yet reviewed, oldest first, each naming its
+    family (``family_name``) while the family is still in one of these areas
+    (a family moved to another area since is left unnamed: ``None``)."""
+    grants = await (
         BreakGlassGrant.select(
             *BreakGlassGrant.all_columns(),
             BreakGlassGrant.user.display_name.as_alias("user_name"),
             BreakGlassGrant.user.organisation.as_alias("user_organisation"),
+            BreakGlassGrant.family.area.as_alias("family_area"),
         )
         .where(BreakGlassGrant.area.is_in(list(areas)) & BreakGlassGrant.reviewed_at.is_null())
         .order_by(BreakGlassGrant.granted_at)
     )
+    found = await names.household_names({g["family"] for g in grants if g["family_area"] in areas})
+    for grant in grants:
+        grant["family_name"] = found.get(grant["family"])
+    return grants
 
 
 async def review_break_glass(

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from portal.access.service import relationship
 from portal.audit import service as audit
+from portal.auth.tables import PortalUser
 from portal.closure import service as closure
 from portal.consent.service import SafeguardingOverride, require_referral_consent
 from portal.db import Fact, fetch_fact, row_list, write_transaction
@@ -30,6 +31,7 @@ from portal.kernel.errors import NotAllowed
 from portal.kernel.records import once
 from portal.kernel.users import CurrentUser
 from portal.lead.tables import LeadSpell, LeadTransfer
+from portal.notify.service import Note, notify_many
 from portal.sharing import service as sharing
 from portal.taf.tables import TafMember
 
@@ -37,7 +39,13 @@ UK = ZoneInfo("Europe/London")
 SOCIAL_CARE = "Children's Social Care"
 FALLBACK_DESTINATION = "children's social care front door"
 KEPT_ACCESS_ROLE = "Referred to social care"
+# The lead until the referral stays in the team: social care will ask them what
+# they know, and the plan's work may go on alongside the statutory enquiry.
+KEPT_LEAD_ROLE = "Lead practitioner until the referral to social care"
 SHARING_WHY = "Significant harm: referral to Children's Social Care"
+# Who is told (each message is also the email: it never names the family).
+TOLD_TAF = "A family in your Team Around the Family has been referred to Children's Social Care"
+TOLD_LEAD = "A family you were lead practitioner for has been referred to Children's Social Care"
 # Relationships that would end with the lead (a proposed lead's proposal is
 # withdrawn): the referrer keeps access by joining the Team Around the Family.
 # Break-glass access is not made permanent this way.
@@ -162,7 +170,9 @@ async def refer_to_social_care(
                 ),
                 "",
             )
+            told = await tell_the_team(user, current, int(referral.id), statutory_lead)
             kept_access = await keep_access(user, family.id, before)
+            kept_lead = await keep_the_lead(user, current)
             await audit.record(
                 "social_care_referral_recorded",
                 "success",
@@ -176,10 +186,43 @@ async def refer_to_social_care(
                 lead_ended=current.lead_practitioner is not None,
                 transfers_withdrawn=len(withdrawn),
                 kept_access=kept_access,
+                kept_lead=kept_lead,
+                told=told,
             )
             return int(referral.id)
 
     return await once(SocialCareReferral, form_key, create)
+
+
+async def tell_the_team(
+    user: CurrentUser, family: Family, referral_id: int, statutory_lead: str
+) -> int:
+    """Tell the family's lead practitioner until now and its current Team Around
+    the Family members who use the portal (never the referrer) that it has been
+    referred, in the referral's transaction; returns how many were told."""
+    members = await TafMember.select(TafMember.user).where(
+        (TafMember.family == family.id)
+        & TafMember.removed_at.is_null()
+        & TafMember.user.is_not_null()
+    )
+    recipients = {int(m["user"]): TOLD_TAF for m in members}
+    if family.lead_practitioner is not None:
+        recipients[int(family.lead_practitioner)] = TOLD_LEAD
+    recipients.pop(user.id, None)
+    detail = f"Referred to {statutory_lead} by {user.display_name}"
+    notes = [
+        Note(
+            recipient,
+            "social_care_referral",
+            message,
+            f"/families/{family.id}#statutory-lead",
+            f"social_care_referral:{referral_id}:{recipient}",
+            family_id=family.id,
+            detail=detail,
+        )
+        for recipient, message in sorted(recipients.items())
+    ]
+    return await notify_many(notes)
 
 
 async def keep_access(user: CurrentUser, family_id: int, before: str | None) -> bool:
@@ -198,6 +241,31 @@ async def keep_access(user: CurrentUser, family_id: int, before: str | None) -> 
         agency=user.organisation,
         role=KEPT_ACCESS_ROLE,
         email=user.email,
+        added_at=now_utc(),
+    ).save()
+    return True
+
+
+async def keep_the_lead(user: CurrentUser, family: Family) -> bool:
+    """The lead practitioner until the referral (when someone else referred)
+    joins the Team Around the Family unless already in it. True when added."""
+    lead = family.lead_practitioner
+    if lead is None or lead == user.id:
+        return False
+    in_team = await TafMember.exists().where(
+        (TafMember.family == family.id) & (TafMember.user == lead) & TafMember.removed_at.is_null()
+    )
+    person = await PortalUser.objects().get(PortalUser.id == lead)
+    if in_team or person is None:
+        return False
+    await TafMember(
+        family=family.id,
+        kind="practitioner",
+        user=lead,
+        name=person.display_name,
+        agency=person.organisation,
+        role=KEPT_LEAD_ROLE,
+        email=person.email,
         added_at=now_utc(),
     ).save()
     return True
