@@ -36,6 +36,8 @@ from portal.consultations.controllers import CONSULTATION_HANDLERS
 from portal.db import bind_tables, close_pool, engine_from_url, open_pool
 from portal.escalation.controllers import HANDLERS as ESCALATION_HANDLERS
 from portal.info_requests.controllers import HANDLERS as INFO_REQUEST_HANDLERS
+from portal.kept.controllers import KEPT_HANDLERS, form_kept
+from portal.kept.guard import FormKept, closing_sent_forms, require_sign_in_keeping_forms
 from portal.kernel.users import is_area_manager
 from portal.lead.controllers import LEAD_HANDLERS
 from portal.meetings.controllers import HANDLERS as MEETING_HANDLERS
@@ -61,7 +63,7 @@ from portal.tables import CORE_TABLES
 from portal.taf.controllers import HANDLERS as TAF_HANDLERS
 from portal.teams.controllers import HANDLERS as TEAM_HANDLERS
 from portal.web.errors import EXCEPTION_HANDLERS
-from portal.web.guards import require_sign_in, signed_in_user
+from portal.web.guards import signed_in_user
 from portal.web.oversight_nav import oversight_navigation
 from portal.web.pages import PAGE_HANDLERS
 from portal.web.security import csrf_protect_hook, security_headers_hook
@@ -145,6 +147,7 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
             *DRIFT_HANDLERS,
             ADMIN_ROUTER,
             *NOTIFY_HANDLERS,
+            *KEPT_HANDLERS,
             *WORKDAYS_HANDLERS,
             # Oversight pages guard themselves: analysts work across areas.
             *REPORT_HANDLERS,
@@ -180,18 +183,19 @@ def create_app(settings: Settings, area_plugins: Mapping[str, object] | None = N
                 send_as_attachment=False,
             ),
         ],
-        guards=[require_sign_in],
+        guards=[require_sign_in_keeping_forms],
         dependencies=FAMILY_DEPENDENCIES,
         # The transaction is outermost: the session lookup runs on it too.
         middleware=[
             RequestTransactionMiddleware(engine),
             RequestFactsMiddleware(settings, area_slugs),
         ],
-        before_request=csrf_protect_hook(settings),
+        before_request=closing_sent_forms(csrf_protect_hook(settings)),
         before_send=[security_headers_hook(settings)],
         exception_handlers={
             NoRelationship: no_relationship,
             EpisodeClosed: episode_closed,
+            FormKept: form_kept,
             **EXCEPTION_HANDLERS,  # type: ignore[dict-item]
         },
         template_config=TemplateConfig(instance=templates),

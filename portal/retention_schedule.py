@@ -53,6 +53,7 @@ SIGN_IN_ATTEMPT = "sign_in_attempt"
 ENDED_SESSION = "ended_session"
 SENT_EMAIL = "sent_email"
 NOTIFICATION = "notification"
+KEPT_FORM = "kept_form"
 
 DEFAULT_RULES: tuple[RetentionRule, ...] = (
     RetentionRule(
@@ -92,6 +93,14 @@ DEFAULT_RULES: tuple[RetentionRule, ...] = (
         years=2,
         days=0,
         measured_from="when it was made",
+    ),
+    RetentionRule(
+        KEPT_FORM,
+        "What someone typed into a form that arrived after their session ended, "
+        "kept for them to send again (sessions end after at most 12 hours)",
+        years=0,
+        days=1,
+        measured_from="when it was kept",
     ),
 )
 

@@ -16,6 +16,7 @@ from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.consultations.tables import Consultation
 from portal.escalation.tables import SocialCareReferral, StepDown
 from portal.families.tables import AreaTransfer, Family, Person, PersonSearchKey, Relationship
+from portal.kept.tables import KeptForm
 from portal.lead.tables import LeadDisagreement, LeadSpell, LeadTransfer
 from portal.meetings.tables import AgendaItem, Meeting, MeetingAttendance, MeetingSeries
 from portal.notify.tables import Notification, OutboxEmail
@@ -69,6 +70,7 @@ CORE_TABLES = (
     Closure,
     Notification,
     OutboxEmail,
+    KeptForm,
     QueueEntry,
     TeamMember,
     MeetingSeries,

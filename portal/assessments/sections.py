@@ -275,7 +275,9 @@ SECTIONS: tuple[Section, ...] = (
 )
 BY_SLUG = {s.slug: s for s in SECTIONS}
 # Hidden fields that travel with a section form but are not answers.
-NOT_ANSWERS = frozenset({"base_version", "rescue_token", "completed", "_csrf_token", "form_key"})
+NOT_ANSWERS = frozenset(
+    {"base_version", "rescue_token", "completed", "_csrf_token", "_keep_token", "form_key"}
+)
 
 
 def answers_from(form: Form, section: Section) -> dict[str, Any]:

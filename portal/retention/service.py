@@ -34,10 +34,12 @@ from portal.audit import service as audit
 from portal.auth.tables import LoginAttempt, PortalSession
 from portal.db import write_transaction
 from portal.families.tables import Family, Person
+from portal.kept.tables import KeptForm
 from portal.notify.tables import Notification, OutboxEmail
 from portal.retention_schedule import (
     EARLY_HELP_RECORD,
     ENDED_SESSION,
+    KEPT_FORM,
     NOTIFICATION,
     SENT_EMAIL,
     SIGN_IN_ATTEMPT,
@@ -139,6 +141,8 @@ def _small_rule_query(rule: RetentionRule, today: date) -> tuple[type[Table], An
         return OutboxEmail, sent | given_up
     if rule.record_type == NOTIFICATION:
         return Notification, Notification.created_at < before
+    if rule.record_type == KEPT_FORM:
+        return KeptForm, KeptForm.kept_at < before
     raise ValueError(f"no query for retention rule {rule.record_type}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,8 @@ from portal.web.guards import rescues_signed_out_posts
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "_csrf_token"
 CSRF_HEADER = "x-csrftoken"
+KEEP_FIELD = "_keep_token"
+KEEP_LIFETIME_SECONDS = 12 * 3600  # longer than the absolute session limit
 
 
 def csp_nonce(scope: Scope) -> str:
@@ -83,6 +86,38 @@ def csrf_token_for(session_hash: str, secret: str) -> str:
     return hmac.new(secret.encode(), f"csrf:{session_hash}".encode(), "sha256").hexdigest()
 
 
+def keep_token_for(user_id: int, secret: str, now: float | None = None) -> str:
+    """A token in every form a signed-in user is shown: if their session has
+    ended by the time they send it, it lets what they typed be kept for them
+    (and nothing else: see portal.kept). It names the user, so it is bound to
+    them, not to the session that has ended."""
+    expires = int((now or time.time()) + KEEP_LIFETIME_SECONDS)
+    payload = f"{user_id}.{expires}"
+    signature = hmac.new(secret.encode(), f"keep:{payload}".encode(), "sha256").hexdigest()
+    return f"{payload}.{signature}"
+
+
+def user_in_keep_token(token: str, secret: str, now: float | None = None) -> int | None:
+    """The user a genuine, unexpired keep token was made for, else None."""
+    parts = token.split(".")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts[:2]):
+        return None
+    payload = ".".join(parts[:2])
+    expected = hmac.new(secret.encode(), f"keep:{payload}".encode(), "sha256").hexdigest()
+    if not hmac.compare_digest(parts[2], expected) or int(parts[1]) < (now or time.time()):
+        return None
+    return int(parts[0])
+
+
+def cross_site(request: Request[Any, Any, Any], settings: Settings) -> bool:
+    """True when the browser says the request comes from another site."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != settings.base_origin:
+        return True
+    fetch_site = request.headers.get("sec-fetch-site")
+    return fetch_site is not None and fetch_site not in ("same-origin", "none")
+
+
 def csrf_protect_hook(settings: Settings) -> Any:
     """A before_request hook refusing unsafe requests that lack this session's token
     or come from another site (Origin / Sec-Fetch-Site)."""
@@ -93,11 +128,7 @@ def csrf_protect_hook(settings: Settings) -> Any:
             raise ClientException("More than one Host header")
         if request.method in SAFE_METHODS:
             return None
-        origin = request.headers.get("origin")
-        if origin is not None and origin != settings.base_origin:
-            raise PermissionDeniedException("Cross-site request refused")
-        fetch_site = request.headers.get("sec-fetch-site")
-        if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        if cross_site(request, settings):
             raise PermissionDeniedException("Cross-site request refused")
         session_hash = request.scope.get("state", {}).get("session_hash")
         if not session_hash and rescues_signed_out_posts(request.route_handler, request.method):

@@ -21,7 +21,7 @@ from portal.kernel.formatting import format_clock, format_day, format_when, spac
 from portal.kernel.users import CurrentUser
 from portal.settings import Settings
 from portal.web.guards import signed_in_user
-from portal.web.security import CSRF_FIELD, csp_nonce, csrf_token_for
+from portal.web.security import CSRF_FIELD, KEEP_FIELD, csp_nonce, csrf_token_for, keep_token_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -92,8 +92,17 @@ def template_engine(settings: Settings, plugin_dirs: Sequence[Path]) -> JinjaTem
     def current_user(ctx: Mapping[str, Any]) -> CurrentUser | None:
         return signed_in_user(ctx["request"])
 
+    def keep_token(ctx: Mapping[str, Any]) -> str:
+        state: dict[str, Any] = ctx["request"].scope.setdefault("state", {})
+        if "keep_token" not in state:  # once a page, however many forms it has
+            user = signed_in_user(ctx["request"])
+            state["keep_token"] = keep_token_for(user.id, settings.session_secret) if user else ""
+        return str(state["keep_token"])
+
     engine.register_template_callable("current_user", current_user)
     engine.register_template_callable("csp_nonce", nonce)
     engine.register_template_callable("csrf_token", csrf_token)
+    engine.register_template_callable("keep_token", keep_token)
     engine.engine.globals["CSRF_FIELD"] = CSRF_FIELD
+    engine.engine.globals["KEEP_FIELD"] = KEEP_FIELD
     return engine

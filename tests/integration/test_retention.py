@@ -28,6 +28,7 @@ from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.consultations.tables import Consultation
 from portal.families.tables import Family, Person, PersonSearchKey, Relationship
 from portal.lead.tables import LeadSpell
+from portal.kept.tables import KeptForm
 from portal.notify.tables import Notification, OutboxEmail
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import (
@@ -466,6 +467,7 @@ async def seed_small_records() -> tuple[Rows, Rows]:
             rows, PortalSession, token_hash=f"{seen:%j}" * 16, user=user,
             created_at=seen, last_seen_at=seen,
         )  # fmt: skip
+        await add(rows, KeptForm, author=user, action="/families/1/close", kept_at=seen)
     old = await add(
         due, Notification, recipient=user, kind="k", message="m", link="/notifications",
         created_at=as_of - 800 * day, dedupe_key="old",
@@ -497,11 +499,12 @@ def test_apply_disposes_of_old_sessions_emails_and_notifications(portal: Portal)
 
     assert portal.run(present, due) == {}
     assert portal.run(present, kept) == kept
-    assert "Disposed of 3 record(s) and batch(es): 5 row(s) deleted" in out
+    assert "Disposed of 4 record(s) and batch(es): 6 row(s) deleted" in out
     events = portal.run(AuditEvent.select().where(AuditEvent.action == "records_disposed").run)
     rows = {e["record_type"]: json.loads(e["detail"])["rows"] for e in events}
     assert rows == {
         "ended_session": {"portal_session": 1},
+        "kept_form": {"kept_form": 1},
         "sent_email": {"outbox_email": 2},
         "notification": {"notification": 1, "outbox_email": 1},
     }

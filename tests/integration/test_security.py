@@ -8,7 +8,8 @@ import pytest
 from litestar.handlers import HTTPRouteHandler
 
 from portal.audit.tables import AuditEvent
-from portal.web.guards import is_public, require_sign_in
+from portal.kept.guard import require_sign_in_keeping_forms
+from portal.web.guards import is_public
 from tests.support.portal import Portal
 
 # The only routes anyone may reach without signing in.
@@ -30,7 +31,7 @@ def _fill(path: str) -> str:
 
 
 def test_every_route_is_public_allowlisted_or_requires_sign_in(portal: Portal) -> None:
-    assert require_sign_in in portal.app.guards
+    assert require_sign_in_keeping_forms in portal.app.guards
     for route in portal.app.routes:
         for handler in getattr(route, "route_handlers", []):
             if is_public(handler):

@@ -1,0 +1,1 @@
+"""Forms kept when their sender's session ended before they were sent."""
