@@ -27,8 +27,8 @@ from portal.closure.tables import Closure
 from portal.consent.tables import ConsentRecord, ConsentWithdrawal
 from portal.consultations.tables import Consultation
 from portal.families.tables import Family, Person, PersonSearchKey, Relationship
-from portal.lead.tables import LeadSpell
 from portal.kept.tables import KeptForm
+from portal.lead.tables import LeadSpell
 from portal.notify.tables import Notification, OutboxEmail
 from portal.sharing.tables import SharingDecision
 from portal.taf.tables import (
